@@ -1,0 +1,269 @@
+import { Growable } from '../util/growable';
+import { StringTable } from '../util/intern';
+import { classifyFrame } from './kinds';
+import type { ClockKind, EventType, ParseWarning, Profile, ProfileMeta } from './types';
+
+const MAX_WARNINGS = 100;
+/** Stack children are found through one map keyed by parent * 2^24 + frame. */
+const FRAME_KEY_SPACE = 0x1000000;
+const MAX_STACK_NODES = 2 ** 28;
+
+export type MetaFields = {
+  -readonly [K in 'hostname' | 'cmdline' | 'capturedOn' | 'perfVersion' | 'osRelease' | 'arch' | 'nrcpusOnline']?: ProfileMeta[K];
+};
+
+/** Thrown when a capture exceeds what the model can index (a clear 4xx, not a crash). */
+export class ModelLimitError extends Error {}
+
+/**
+ * The only way to build a Profile: parsers push frames, stacks, threads and samples, then
+ * `build()` freezes everything into right-sized typed arrays, sorted by time.
+ */
+export class ProfileBuilder {
+  readonly strings = new StringTable();
+  private readonly meta: MetaFields = {};
+  private readonly headerEvents: string[] = [];
+  private clockKind: ClockKind = 'none';
+  private baseSec = NaN;
+
+  private readonly frameIndex = new Map<string, number>();
+  private readonly frameSymbol = new Growable(Uint32Array);
+  private readonly frameModule = new Growable(Uint32Array);
+  private readonly frameAddress = new Growable(Uint32Array);
+  private readonly frameKind = new Growable(Uint8Array);
+
+  private readonly stackIndex = new Map<number, number>();
+  private readonly stackParent = new Growable(Int32Array);
+  private readonly stackFrame = new Growable(Uint32Array);
+
+  private readonly threadIndex = new Map<string, number>();
+  private readonly threadComm = new Growable(Uint32Array);
+  private readonly threadPid = new Growable(Int32Array);
+  private readonly threadTid = new Growable(Int32Array);
+
+  private readonly eventIndex = new Map<string, number>();
+  private readonly eventNames: string[] = [];
+  private defaultEvent = -1;
+
+  private readonly sTime = new Growable(Float64Array, 4096);
+  private readonly sStack = new Growable(Int32Array, 4096);
+  private readonly sThread = new Growable(Uint32Array, 4096);
+  private readonly sCpu = new Growable(Int32Array, 4096);
+  private readonly sEvent = new Growable(Uint16Array, 4096);
+  private readonly sPeriod = new Growable(Float64Array, 4096);
+  private readonly sWeight = new Growable(Float64Array, 4096);
+  private readonly sFlags = new Growable(Uint8Array, 4096);
+
+  private readonly warnings: ParseWarning[] = [];
+  private warningCount = 0;
+  private lineCount = 0;
+
+  constructor(private readonly format: string) {}
+
+  setMeta(fields: MetaFields): void {
+    Object.assign(this.meta, fields);
+  }
+
+  addHeaderEvent(name: string): void {
+    if (!this.headerEvents.includes(name)) this.headerEvents.push(name);
+  }
+
+  setLineCount(lines: number): void {
+    this.lineCount = lines;
+  }
+
+  warn(line: number, message: string): void {
+    this.warningCount++;
+    if (this.warnings.length < MAX_WARNINGS) this.warnings.push({ line, message });
+  }
+
+  /**
+   * Converts a source-clock timestamp (whole seconds + nanoseconds) to ns relative to the first
+   * timestamp seen; `build()` later shifts everything so the earliest time is 0.
+   */
+  relNs(kind: ClockKind, sec: number, nsOfSec: number): number {
+    if (Number.isNaN(this.baseSec)) {
+      this.baseSec = sec;
+      this.clockKind = kind;
+    }
+    return (sec - this.baseSec) * 1e9 + nsOfSec;
+  }
+
+  frame(symbol: string, module: string, address: string): number {
+    const key = symbol + '\0' + module + '\0' + address;
+    let id = this.frameIndex.get(key);
+    if (id === undefined) {
+      id = this.frameSymbol.push(this.strings.intern(symbol));
+      if (id >= FRAME_KEY_SPACE) throw new ModelLimitError(`more than ${FRAME_KEY_SPACE} distinct frames`);
+      this.frameModule.push(this.strings.intern(module));
+      this.frameAddress.push(address ? this.strings.intern(address) : 0);
+      this.frameKind.push(classifyFrame(module));
+      this.frameIndex.set(key, id);
+    }
+    return id;
+  }
+
+  /** The stack node for `frame` called from `parent` (-1 for a root frame). */
+  child(parent: number, frame: number): number {
+    const key = (parent + 1) * FRAME_KEY_SPACE + frame;
+    let id = this.stackIndex.get(key);
+    if (id === undefined) {
+      id = this.stackParent.push(parent);
+      if (id >= MAX_STACK_NODES) throw new ModelLimitError(`more than ${MAX_STACK_NODES} distinct stack nodes`);
+      this.stackFrame.push(frame);
+      this.stackIndex.set(key, id);
+    }
+    return id;
+  }
+
+  /** Stack node for frames given leaf first (as perf prints them), in `frames[0..count)`. */
+  stackFromLeafFirst(frames: ArrayLike<number>, count: number): number {
+    let node = -1;
+    for (let i = count - 1; i >= 0; i--) node = this.child(node, frames[i] as number);
+    return node;
+  }
+
+  thread(comm: string, pid: number, tid: number): number {
+    const key = comm + '\0' + pid + '\0' + tid;
+    let id = this.threadIndex.get(key);
+    if (id === undefined) {
+      id = this.threadComm.push(this.strings.intern(comm));
+      this.threadPid.push(pid);
+      this.threadTid.push(tid);
+      this.threadIndex.set(key, id);
+    }
+    return id;
+  }
+
+  eventType(name: string): number {
+    let id = this.eventIndex.get(name);
+    if (id === undefined) {
+      id = this.eventNames.length;
+      if (id > 0xffff) throw new ModelLimitError('more than 65535 event types');
+      this.eventNames.push(name);
+      this.eventIndex.set(name, id);
+    }
+    return id;
+  }
+
+  /** `timeNs` from relNs(), NaN when the record has no time. */
+  sample(timeNs: number, stack: number, thread: number, cpu: number, event: number, period: number, weight: number, flags: number): void {
+    if (this.defaultEvent < 0 && (flags & 1) === 0) this.defaultEvent = event;
+    this.sTime.push(timeNs);
+    this.sStack.push(stack);
+    this.sThread.push(thread);
+    this.sCpu.push(cpu);
+    this.sEvent.push(event);
+    this.sPeriod.push(period);
+    this.sWeight.push(weight);
+    this.sFlags.push(flags);
+  }
+
+  get sampleCount(): number {
+    return this.sTime.length;
+  }
+
+  build(): Profile {
+    const n = this.sTime.length;
+    let time = this.sTime.toArray();
+    let minT = Infinity;
+    let maxT = -Infinity;
+    for (let i = 0; i < n; i++) {
+      const t = time[i] as number;
+      if (t < minT) minT = t;
+      if (t > maxT) maxT = t;
+    }
+    if (minT === Infinity) {
+      minT = 0;
+      maxT = 0;
+    }
+    let sorted = true;
+    for (let i = 0; i < n; i++) {
+      const t = time[i] as number;
+      time[i] = Number.isNaN(t) ? 0 : t - minT;
+      if (i > 0 && (time[i] as number) < (time[i - 1] as number)) sorted = false;
+    }
+    const columns = {
+      stack: this.sStack.toArray(),
+      thread: this.sThread.toArray(),
+      cpu: this.sCpu.toArray(),
+      event: this.sEvent.toArray(),
+      period: this.sPeriod.toArray(),
+      weight: this.sWeight.toArray(),
+      flags: this.sFlags.toArray(),
+    };
+    if (!sorted) {
+      const order = stableTimeOrder(time);
+      time = permute(time, order);
+      columns.stack = permute(columns.stack, order);
+      columns.thread = permute(columns.thread, order);
+      columns.cpu = permute(columns.cpu, order);
+      columns.event = permute(columns.event, order);
+      columns.period = permute(columns.period, order);
+      columns.weight = permute(columns.weight, order);
+      columns.flags = permute(columns.flags, order);
+    }
+
+    const eventSamples = new Array<number>(this.eventNames.length).fill(0);
+    const eventWeight = new Array<number>(this.eventNames.length).fill(0);
+    for (let i = 0; i < n; i++) {
+      const e = columns.event[i] as number;
+      eventSamples[e] = (eventSamples[e] as number) + 1;
+      eventWeight[e] = (eventWeight[e] as number) + (columns.weight[i] as number);
+    }
+    const eventTypes: EventType[] = this.eventNames.map((name, i) => ({
+      name,
+      samples: eventSamples[i] as number,
+      weight: eventWeight[i] as number,
+    }));
+
+    const base = Number.isNaN(this.baseSec) ? 0 : this.baseSec;
+    const wholeSec = Math.floor(minT / 1e9);
+    const meta: ProfileMeta = {
+      ...this.meta,
+      format: this.format,
+      headerEvents: [...this.headerEvents],
+      clock: { kind: this.clockKind, originSec: base + wholeSec, originNsOfSec: Math.round(minT - wholeSec * 1e9) },
+      durationNs: n > 0 ? maxT - minT : 0,
+      lines: this.lineCount,
+      warningCount: this.warningCount,
+      warnings: [...this.warnings],
+    };
+
+    return {
+      meta,
+      strings: this.strings.strings,
+      frames: {
+        length: this.frameSymbol.length,
+        symbol: this.frameSymbol.toArray(),
+        module: this.frameModule.toArray(),
+        address: this.frameAddress.toArray(),
+        kind: this.frameKind.toArray(),
+      },
+      stacks: { length: this.stackParent.length, parent: this.stackParent.toArray(), frame: this.stackFrame.toArray() },
+      threads: {
+        length: this.threadComm.length,
+        comm: this.threadComm.toArray(),
+        pid: this.threadPid.toArray(),
+        tid: this.threadTid.toArray(),
+      },
+      eventTypes,
+      defaultEvent: this.defaultEvent,
+      samples: { length: n, timeNs: time, ...columns },
+    };
+  }
+}
+
+function stableTimeOrder(time: Float64Array): Uint32Array {
+  const order = new Uint32Array(time.length);
+  for (let i = 0; i < order.length; i++) order[i] = i;
+  // Typed-array sort is not guaranteed stable: break ties on the original index.
+  order.sort((a, b) => (time[a] as number) - (time[b] as number) || a - b);
+  return order;
+}
+
+function permute<T extends Float64Array | Int32Array | Uint32Array | Uint16Array | Uint8Array>(src: T, order: Uint32Array): T {
+  const out = src.slice() as T;
+  for (let i = 0; i < order.length; i++) out[i] = src[order[i] as number] as number;
+  return out;
+}

@@ -1,0 +1,176 @@
+import { NameTree, NodeKind } from './name-tree';
+import { forEachSample, type SampleFilter } from './select';
+import { FrameKindCode, type Profile } from './types';
+
+/** The options of stackcollapse-perf.pl that shape names (`--all` = kernel + jit). */
+export interface NamingOptions {
+  readonly pid?: boolean;
+  readonly tid?: boolean;
+  readonly kernel?: boolean;
+  readonly jit?: boolean;
+  readonly addrs?: boolean;
+}
+
+export type CollapseOptions = NamingOptions & SampleFilter;
+
+const GO_METHOD = /\.\(.*\)\./;
+const ARGS = /\((?!anonymous namespace\)).*/;
+const QUOTES = /["']/g;
+const PERL_KERNEL_MODULE = /(^\[|vmlinux$)/;
+const PERL_JIT_MODULE = /\/tmp\/perf-\d+\.map/;
+
+/** Process name of a thread as stackcollapse-perf.pl prints it (`comm`, `comm-PID`, `comm-PID/TID`). */
+export function processName(profile: Profile, thread: number, opts: NamingOptions): string {
+  const comm = profile.strings[profile.threads.comm[thread] as number] as string;
+  const pidNum = profile.threads.pid[thread] as number;
+  const pid = pidNum < 0 ? '?' : String(pidNum);
+  let name = comm;
+  if (opts.tid) name = `${comm}-${pid}/${profile.threads.tid[thread] as number}`;
+  else if (opts.pid) name = `${comm}-${pid}`;
+  return name.replaceAll(' ', '_');
+}
+
+/**
+ * The names one frame contributes to a folded stack, as stackcollapse-perf.pl derives them:
+ * `a->b` inline chains split, `[unknown]` replaced by the module's file name, arguments and
+ * quotes tidied away, Java `L` prefixes dropped, `_[k]`/`_[j]`/`_[i]` annotations added.
+ */
+export function frameNames(profile: Profile, frame: number, isJava: boolean, opts: NamingOptions): string[] {
+  const { strings, frames } = profile;
+  const raw = strings[frames.symbol[frame] as number] as string;
+  const module = strings[frames.module[frame] as number] as string;
+  if (profile.meta.format === 'folded') {
+    // Already collapsed by another tool: names are final; only the annotations apply.
+    const kind = frames.kind[frame] as number;
+    return [raw + (opts.kernel && kind === FrameKindCode.kernel ? '_[k]' : opts.jit && kind === FrameKindCode.jit ? '_[j]' : '')];
+  }
+  const parts = raw.split('->');
+  while (parts.length > 0 && parts[parts.length - 1] === '') parts.pop();
+  const out: string[] = [];
+  for (let i = 0; i < parts.length; i++) {
+    let func = parts[i] as string;
+    if (func === '[unknown]') {
+      func = module !== '[unknown]' ? module.replace(/^.*\//, '') : 'unknown';
+      const addr = strings[frames.address[frame] as number] as string;
+      func = opts.addrs ? `[${func} <${addr}>]` : `[${func}]`;
+    }
+    func = func.replaceAll(';', ':');
+    if (!GO_METHOD.test(func)) func = func.replace(ARGS, '');
+    func = func.replace(QUOTES, '');
+    if (isJava && func.includes('/')) func = func.replace(/^L/, '');
+    if (i > 0) {
+      if (!func.includes('_[i]')) func += '_[i]';
+    } else if (opts.kernel && PERL_KERNEL_MODULE.test(module) && !module.includes('unknown')) {
+      func += '_[k]';
+    } else if (opts.jit && PERL_JIT_MODULE.test(module)) {
+      if (!func.includes('_[j]')) func += '_[j]';
+    }
+    out.push(func);
+  }
+  return out;
+}
+
+const KIND_OF_FRAME: Record<number, number> = {
+  [FrameKindCode.user]: NodeKind.user,
+  [FrameKindCode.kernel]: NodeKind.kernel,
+  [FrameKindCode.jit]: NodeKind.jit,
+};
+
+/**
+ * Folds the selected samples into a NameTree: the root's children are process names, below
+ * them the frames root first. Each node's self value is the summed sample weight.
+ */
+export function collapse(profile: Profile, opts: CollapseOptions): NameTree {
+  const tree = new NameTree();
+  const { samples, stacks } = profile;
+  const S = stacks.length + 1;
+
+  // 1. Sum weights per (process name, stack).
+  const pnameOfThread = new Int32Array(profile.threads.length).fill(-1);
+  const pnames: string[] = [];
+  const pnameIds = new Map<string, number>();
+  const weights = new Map<number, number>();
+  forEachSample(profile, opts, (i) => {
+    const th = samples.thread[i] as number;
+    let p = pnameOfThread[th] as number;
+    if (p < 0) {
+      const name = processName(profile, th, opts);
+      p = pnameIds.get(name) ?? -1;
+      if (p < 0) {
+        p = pnames.length;
+        pnames.push(name);
+        pnameIds.set(name, p);
+      }
+      pnameOfThread[th] = p;
+    }
+    const key = p * S + (samples.stack[i] as number) + 1;
+    weights.set(key, (weights.get(key) ?? 0) + (samples.weight[i] as number));
+  });
+
+  // 2. Map each (process name, stack) to a name-tree node, memoising every prefix.
+  const memo = new Map<number, number>();
+  const namesMemo = new Map<number, string[]>();
+  const pending: number[] = [];
+  const mapStack = (p: number, stack: number): number => {
+    let s = stack;
+    let node: number | undefined;
+    pending.length = 0;
+    while ((node = memo.get(p * S + s + 1)) === undefined) {
+      if (s < 0) {
+        node = tree.child(0, pnames[p] as string, NodeKind.process);
+        memo.set(p * S, node);
+        break;
+      }
+      pending.push(s);
+      s = stacks.parent[s] as number;
+    }
+    const isJava = (pnames[p] as string).startsWith('java');
+    for (let k = pending.length - 1; k >= 0; k--) {
+      const st = pending[k] as number;
+      const frame = stacks.frame[st] as number;
+      const nk = frame * 2 + (isJava ? 1 : 0);
+      let names = namesMemo.get(nk);
+      if (!names) {
+        names = frameNames(profile, frame, isJava, opts);
+        namesMemo.set(nk, names);
+      }
+      const kind = KIND_OF_FRAME[profile.frames.kind[frame] as number] ?? NodeKind.user;
+      for (let j = 0; j < names.length; j++) node = tree.child(node, names[j] as string, j > 0 ? NodeKind.inlined : kind);
+      memo.set(p * S + st + 1, node);
+    }
+    return node;
+  };
+  for (const [key, weight] of weights) {
+    const p = Math.floor(key / S);
+    tree.addSelf(mapStack(p, (key % S) - 1), weight);
+  }
+  return tree;
+}
+
+/** Folded-stack lines (`a;b;c count`), sorted like stackcollapse-perf.pl's output. */
+export function foldedLines(tree: NameTree): string[] {
+  const lines: string[] = [];
+  const prefix: string[] = [];
+  const walk = (node: number): void => {
+    const self = tree.self(node);
+    if (node !== 0 && self > 0) lines.push(`${prefix.join(';')} ${formatCount(self)}`);
+    for (const c of tree.children(node)) {
+      prefix.push(tree.name(c));
+      walk(c);
+      prefix.pop();
+    }
+  };
+  // Iterative over depth would be safer for pathological stacks; depth is bounded by the
+  // parser's stack-depth cap, so recursion stays well inside V8's limits.
+  walk(0);
+  return lines.sort(compareBytes);
+}
+
+function formatCount(n: number): string {
+  return Number.isInteger(n) ? n.toFixed(0) : String(n);
+}
+
+/** Perl's `cmp` on byte strings; for UTF-16 JS strings this orders like UTF-8 except for astral planes. */
+function compareBytes(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

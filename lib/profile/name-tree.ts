@@ -1,0 +1,119 @@
+import { Growable } from '../util/growable';
+import { StringTable } from '../util/intern';
+
+/** Node kinds of a name tree (what a flame graph colours by). */
+export const NodeKind = { root: 0, process: 1, user: 2, kernel: 3, jit: 4, inlined: 5, other: 6 } as const;
+export type NodeKindName = keyof typeof NodeKind;
+export const NODE_KIND_NAMES = Object.keys(NodeKind) as NodeKindName[];
+
+/**
+ * A trie of display names (what a flame graph draws and what the folded export prints),
+ * built from a profile's stack trie under one set of naming options. Node 0 is the root.
+ */
+export class NameTree {
+  readonly names = new StringTable();
+  private readonly index = new Map<number, number>();
+  private readonly parentCol = new Growable(Int32Array);
+  private readonly nameCol = new Growable(Uint32Array);
+  private readonly kindCol = new Growable(Uint8Array);
+  private readonly selfCol = new Growable(Float64Array);
+  private frozen: { total: Float64Array; firstChild: Int32Array; nextSibling: Int32Array; depth: Uint16Array } | null = null;
+
+  constructor() {
+    this.parentCol.push(-1);
+    this.nameCol.push(this.names.intern('root'));
+    this.kindCol.push(NodeKind.root);
+    this.selfCol.push(0);
+  }
+
+  get size(): number {
+    return this.parentCol.length;
+  }
+
+  child(parent: number, name: string, kind: number): number {
+    const nameId = this.names.intern(name);
+    const key = parent * 0x4000000 + nameId;
+    let id = this.index.get(key);
+    if (id === undefined) {
+      id = this.parentCol.push(parent);
+      this.nameCol.push(nameId);
+      this.kindCol.push(kind);
+      this.selfCol.push(0);
+      this.index.set(key, id);
+      this.frozen = null;
+    }
+    return id;
+  }
+
+  addSelf(node: number, weight: number): void {
+    this.selfCol.set(node, this.selfCol.get(node) + weight);
+    this.frozen = null;
+  }
+
+  parent(node: number): number {
+    return this.parentCol.get(node);
+  }
+  name(node: number): string {
+    return this.names.get(this.nameCol.get(node));
+  }
+  kind(node: number): number {
+    return this.kindCol.get(node);
+  }
+  self(node: number): number {
+    return this.selfCol.get(node);
+  }
+  total(node: number): number {
+    return this.finish().total[node] as number;
+  }
+  depth(node: number): number {
+    return this.finish().depth[node] as number;
+  }
+
+  /** Children of a node, in creation order. */
+  children(node: number): number[] {
+    const { firstChild, nextSibling } = this.finish();
+    const out: number[] = [];
+    for (let c = firstChild[node] as number; c >= 0; c = nextSibling[c] as number) out.push(c);
+    return out;
+  }
+
+  /** Names from the first level below the root down to `node`. */
+  path(node: number): string[] {
+    const out: string[] = [];
+    for (let n = node; n > 0; n = this.parentCol.get(n)) out.push(this.name(n));
+    return out.reverse();
+  }
+
+  /** Node reached by following `path` from the root, or -1. */
+  find(path: readonly string[]): number {
+    let node = 0;
+    for (const name of path) {
+      const id = this.names.lookup(name);
+      if (id === undefined) return -1;
+      const next = this.index.get(node * 0x4000000 + id);
+      if (next === undefined) return -1;
+      node = next;
+    }
+    return node;
+  }
+
+  private finish() {
+    if (this.frozen) return this.frozen;
+    const n = this.size;
+    const total = this.selfCol.toArray();
+    const firstChild = new Int32Array(n).fill(-1);
+    const nextSibling = new Int32Array(n).fill(-1);
+    const depth = new Uint16Array(n);
+    // Children are always created after their parent: one backward pass sums totals and
+    // links children in creation order; one forward pass sets depths.
+    for (let i = n - 1; i > 0; i--) {
+      const p = this.parentCol.get(i);
+      total[p] = (total[p] as number) + (total[i] as number);
+      nextSibling[i] = firstChild[p] as number;
+      firstChild[p] = i;
+    }
+    for (let i = 1; i < n; i++) depth[i] = Math.min(0xffff, (depth[this.parentCol.get(i)] as number) + 1);
+    this.frozen = { total, firstChild, nextSibling, depth };
+    return this.frozen;
+  }
+}
