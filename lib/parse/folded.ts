@@ -1,5 +1,5 @@
 import type { ProfileBuilder } from '../profile/builder';
-import type { CaptureFormat, LineSink, ParseContext, Sniff } from './format';
+import { lineSink, type CaptureFormat, type LineSink, type ParseContext, type Sniff } from './format';
 
 const FOLDED = /^(.*\S)\s+(\d+(?:\.\d+)?)$/;
 
@@ -75,5 +75,5 @@ export const foldedFormat: CaptureFormat = {
   id: 'folded',
   label: 'folded stacks',
   sniff,
-  createParser: (builder: ProfileBuilder, _ctx: ParseContext) => new FoldedParser(builder),
+  createParser: (builder: ProfileBuilder, _ctx: ParseContext) => lineSink(new FoldedParser(builder)),
 };

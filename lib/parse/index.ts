@@ -1,9 +1,9 @@
 import { ProfileBuilder } from '../profile/builder';
 import type { Profile } from '../profile/types';
 import { UnknownFormatError } from './errors';
-import type { CaptureFormat, LineSink } from './format';
+import type { CaptureFormat, TextSink } from './format';
 import { foldedFormat } from './folded';
-import { lineBatches, type ByteSource, type ReadOptions, type ReadStats } from './lines';
+import { textChunks, type ByteSource, type ReadOptions, type ReadStats } from './lines';
 import { perfScriptFormat } from './perf-script';
 
 export { ParseError, UnknownFormatError } from './errors';
@@ -31,55 +31,49 @@ export function detectFormat(firstLines: readonly string[], formats: readonly Ca
   return maybe;
 }
 
+export interface ParseOptions extends ReadOptions {
+  /** Candidates for sniffing (default FORMATS). */
+  readonly formats?: readonly CaptureFormat[];
+  /** Skip sniffing and parse as this format. */
+  readonly format?: CaptureFormat;
+}
+
 /**
  * Streams a capture (plain or gzip, detected by magic bytes) through the format detected
  * from its first page into a frozen Profile. Never holds more than a chunk of the input.
  */
-export async function parseCapture(
-  source: ByteSource,
-  opts: ReadOptions & {
-    /** Candidates for sniffing (default FORMATS). */
-    formats?: readonly CaptureFormat[];
-    /** Skip sniffing and parse as this format. */
-    format?: CaptureFormat;
-  },
-): Promise<ParseResult> {
-  const stats: ReadStats = { bytesIn: 0, bytesOut: 0, gzip: false, lines: 0 };
-  const pending: string[][] = [];
-  let pendingChars = 0;
-  let sink: LineSink | null = null;
+export async function parseCapture(source: ByteSource, opts: ParseOptions): Promise<ParseResult> {
+  const stats: ReadStats = { bytesIn: 0, bytesOut: 0, gzip: false };
+  let sink: TextSink | null = null;
   let builder: ProfileBuilder | null = null;
   let format: CaptureFormat | null = null;
-  let lineNo = 0;
+  const pending: string[] = [];
+  let pendingChars = 0;
 
-  const start = (firstPage: string[][]): void => {
-    const lines = firstPage.flat();
+  const start = (): TextSink => {
+    const firstPage = pending.join('').slice(0, FIRST_PAGE_CHARS);
+    const lines = firstPage.split('\n');
+    if (firstPage.length === FIRST_PAGE_CHARS && lines.length > 1) lines.pop(); // a cut line is not evidence
     const empty = lines.every((l) => l.trim().length === 0);
     // An empty capture is a valid perf script of zero samples (an idle node), not an unknown format.
     format = opts.format ?? (empty ? perfScriptFormat : detectFormat(lines, opts.formats ?? FORMATS));
-    if (!format) {
-      const first = lines.find((l) => l.trim().length > 0) ?? '';
-      throw new UnknownFormatError(opts.file, first);
-    }
+    if (!format) throw new UnknownFormatError(opts.file, lines.find((l) => l.trim().length > 0) ?? '');
     builder = new ProfileBuilder(format.id);
-    sink = format.createParser(builder, { file: opts.file });
-    for (const batch of firstPage) feed(batch);
-  };
-  const feed = (batch: string[]): void => {
-    const s = sink as LineSink;
-    for (let i = 0; i < batch.length; i++) s.line(batch[i] as string, ++lineNo);
+    const s = format.createParser(builder, { file: opts.file });
+    for (const text of pending.splice(0)) s.chunk(text);
+    return s;
   };
 
-  for await (const batch of lineBatches(source, opts, stats)) {
+  for await (const text of textChunks(source, opts, stats)) {
     if (sink) {
-      feed(batch);
+      sink.chunk(text);
       continue;
     }
-    pending.push(batch);
-    for (const l of batch) pendingChars += l.length + 1;
-    if (pendingChars >= FIRST_PAGE_CHARS) start(pending.splice(0));
+    pending.push(text);
+    pendingChars += text.length;
+    if (pendingChars >= FIRST_PAGE_CHARS) sink = start();
   }
-  if (!sink) start(pending.splice(0));
-  (sink as unknown as LineSink).end(lineNo);
+  sink ??= start();
+  sink.end();
   return { profile: (builder as unknown as ProfileBuilder).build(), format: format as unknown as CaptureFormat, stats };
 }

@@ -1,8 +1,14 @@
+import { Buffer, isAscii } from 'node:buffer';
 import { ParseError } from './errors';
 
 export const GZIP_MAGIC = [0x1f, 0x8b] as const;
 /** A single line longer than this is not a capture line; refuse it instead of buffering forever. */
 export const MAX_LINE_CHARS = 16 * 1024 * 1024;
+/**
+ * Bytes gathered before decoding: big pieces keep most records inside one chunk; below ~1 MB
+ * Node makes ordinary (not external) strings, which V8 compares and hashes fastest.
+ */
+const CHUNK_BYTES = 900_000;
 
 export type ByteSource = AsyncIterable<Uint8Array> | Iterable<Uint8Array> | ReadableStream<Uint8Array>;
 
@@ -12,7 +18,6 @@ export interface ReadStats {
   /** Bytes after decompression. */
   bytesOut: number;
   gzip: boolean;
-  lines: number;
 }
 
 export interface ReadOptions {
@@ -43,6 +48,30 @@ async function* iterate(source: ByteSource): AsyncGenerator<Uint8Array> {
   }
 }
 
+function toReadable(source: AsyncGenerator<Uint8Array>): ReadableStream<Uint8Array> {
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const { done, value } = await source.next();
+      if (done) controller.close();
+      else controller.enqueue(value);
+    },
+    async cancel() {
+      await source.return(undefined);
+    },
+  });
+}
+
+function concat(parts: readonly Uint8Array[], length: number): Uint8Array {
+  if (parts.length === 1) return parts[0] as Uint8Array;
+  const out = new Uint8Array(length);
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
+
 /**
  * Bytes → decompressed bytes: gzip is detected by its magic number in the first two bytes,
  * never by file name. Counts bytes in and out and enforces the size cap.
@@ -51,10 +80,11 @@ async function* decompressed(source: ByteSource, opts: ReadOptions, stats: ReadS
   const input = iterate(source);
   const head: Uint8Array[] = [];
   let headLen = 0;
-  let first: IteratorResult<Uint8Array>;
-  while (headLen < 2 && !(first = await input.next()).done) {
-    head.push(first.value);
-    headLen += first.value.length;
+  while (headLen < 2) {
+    const r = await input.next();
+    if (r.done) break;
+    head.push(r.value);
+    headLen += r.value.length;
   }
   const counted = async function* (): AsyncGenerator<Uint8Array> {
     for (const chunk of head) {
@@ -62,14 +92,16 @@ async function* decompressed(source: ByteSource, opts: ReadOptions, stats: ReadS
       opts.onBytes?.(stats.bytesIn);
       yield chunk;
     }
-    for await (const chunk of { [Symbol.asyncIterator]: () => input }) {
-      stats.bytesIn += chunk.length;
+    for (;;) {
+      const r = await input.next();
+      if (r.done) return;
+      stats.bytesIn += r.value.length;
       opts.onBytes?.(stats.bytesIn);
-      yield chunk;
+      yield r.value;
     }
   };
-  const joined = head.length === 1 ? head[0] : concat(head);
-  stats.gzip = !!joined && joined.length >= 2 && joined[0] === GZIP_MAGIC[0] && joined[1] === GZIP_MAGIC[1];
+  const first = head.length > 0 ? concat(head, headLen) : new Uint8Array(0);
+  stats.gzip = first.length >= 2 && first[0] === GZIP_MAGIC[0] && first[1] === GZIP_MAGIC[1];
   let out: AsyncIterable<Uint8Array> = counted();
   if (stats.gzip) {
     const stream = toReadable(counted()).pipeThrough(new DecompressionStream('gzip') as unknown as TransformStream<Uint8Array, Uint8Array>);
@@ -89,80 +121,38 @@ async function* decompressed(source: ByteSource, opts: ReadOptions, stats: ReadS
   }
 }
 
-function toReadable(source: AsyncGenerator<Uint8Array>): ReadableStream<Uint8Array> {
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      const { done, value } = await source.next();
-      if (done) controller.close();
-      else controller.enqueue(value);
-    },
-    async cancel() {
-      await source.return(undefined);
-    },
-  });
-}
+const utf8 = new TextDecoder('utf-8');
 
-function concat(parts: Uint8Array[]): Uint8Array | undefined {
-  if (parts.length === 0) return undefined;
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
+/** Whole lines of bytes → text. ASCII (nearly every capture) takes the fast Latin-1 path. */
+function decode(bytes: Uint8Array): string {
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+  const text = isAscii(buf) ? buf.toString('latin1') : utf8.decode(buf);
+  return buf.indexOf(13) >= 0 ? text.replaceAll('\r\n', '\n') : text;
 }
 
 /**
- * Decoded text in chunks of whole lines: yields arrays of lines (without `\n` or `\r\n`).
- * Invalid UTF-8 becomes U+FFFD rather than an error: capture text is whatever the tool printed.
+ * Decoded text in chunks that end at a line boundary, with CRLF turned into LF. Chunks are cut
+ * at a newline byte, so a UTF-8 sequence is never split. Invalid UTF-8 becomes U+FFFD rather
+ * than an error: capture text is whatever the tool printed.
  */
-export async function* lineBatches(source: ByteSource, opts: ReadOptions, stats: ReadStats): AsyncGenerator<string[]> {
-  const decoder = new TextDecoder('utf-8');
-  let carry = '';
+export async function* textChunks(source: ByteSource, opts: ReadOptions, stats: ReadStats): AsyncGenerator<string> {
+  let parts: Uint8Array[] = [];
+  let pending = 0;
   for await (const bytes of decompressed(source, opts, stats)) {
-    const text = decoder.decode(bytes, { stream: true });
-    const lines = splitLines(carry, text, opts.file, stats);
-    carry = lines.pop() as string;
-    if (lines.length > 0) yield lines;
-  }
-  const rest = carry + decoder.decode();
-  const last = splitLines('', rest, opts.file, stats);
-  const tail = last.pop() as string;
-  if (tail.length > 0) {
-    last.push(tail.endsWith('\r') ? tail.slice(0, -1) : tail);
-    stats.lines++;
-  }
-  if (last.length > 0) yield last;
-}
-
-/** Splits `carry + text` on newlines; the last element is the unterminated remainder. */
-function splitLines(carry: string, text: string, file: string, stats: ReadStats): string[] {
-  const out: string[] = [];
-  let start = 0;
-  let idx = text.indexOf('\n');
-  if (carry.length > 0) {
-    if (idx < 0) {
-      if (carry.length + text.length > MAX_LINE_CHARS) throw new ParseError(file, stats.lines + 1, `line is longer than ${MAX_LINE_CHARS} characters`);
-      out.push(carry + text);
-      return out;
+    parts.push(bytes);
+    pending += bytes.length;
+    if (pending < CHUNK_BYTES) continue;
+    const buf = concat(parts, pending);
+    const cut = buf.lastIndexOf(10);
+    if (cut < 0) {
+      if (buf.length > MAX_LINE_CHARS) throw new ParseError(opts.file, 0, `a line is longer than ${MAX_LINE_CHARS} bytes`);
+      parts = [buf];
+      continue;
     }
-    let line = carry + text.slice(0, idx);
-    if (line.charCodeAt(line.length - 1) === 13) line = line.slice(0, -1);
-    out.push(line);
-    stats.lines++;
-    start = idx + 1;
-    idx = text.indexOf('\n', start);
+    const rest = buf.slice(cut + 1);
+    parts = rest.length > 0 ? [rest] : [];
+    pending = rest.length;
+    yield decode(buf.subarray(0, cut + 1));
   }
-  while (idx >= 0) {
-    const end = idx > start && text.charCodeAt(idx - 1) === 13 ? idx - 1 : idx;
-    out.push(text.slice(start, end));
-    stats.lines++;
-    start = idx + 1;
-    idx = text.indexOf('\n', start);
-  }
-  const rest = text.slice(start);
-  if (rest.length > MAX_LINE_CHARS) throw new ParseError(file, stats.lines + 1, `line is longer than ${MAX_LINE_CHARS} characters`);
-  out.push(rest);
-  return out;
+  if (pending > 0) yield decode(concat(parts, pending));
 }

@@ -45,14 +45,7 @@ export class ProfileBuilder {
   private readonly eventNames: string[] = [];
   private defaultEvent = -1;
 
-  private readonly sTime = new Growable(Float64Array, 4096);
-  private readonly sStack = new Growable(Int32Array, 4096);
-  private readonly sThread = new Growable(Uint32Array, 4096);
-  private readonly sCpu = new Growable(Int32Array, 4096);
-  private readonly sEvent = new Growable(Uint16Array, 4096);
-  private readonly sPeriod = new Growable(Float64Array, 4096);
-  private readonly sWeight = new Growable(Float64Array, 4096);
-  private readonly sFlags = new Growable(Uint8Array, 4096);
+  private readonly s = new SampleColumns();
 
   private readonly warnings: ParseWarning[] = [];
   private warningCount = 0;
@@ -149,23 +142,17 @@ export class ProfileBuilder {
   /** `timeNs` from relNs(), NaN when the record has no time. */
   sample(timeNs: number, stack: number, thread: number, cpu: number, event: number, period: number, weight: number, flags: number): void {
     if (this.defaultEvent < 0 && (flags & 1) === 0) this.defaultEvent = event;
-    this.sTime.push(timeNs);
-    this.sStack.push(stack);
-    this.sThread.push(thread);
-    this.sCpu.push(cpu);
-    this.sEvent.push(event);
-    this.sPeriod.push(period);
-    this.sWeight.push(weight);
-    this.sFlags.push(flags);
+    this.s.push(timeNs, stack, thread, cpu, event, period, weight, flags);
   }
 
   get sampleCount(): number {
-    return this.sTime.length;
+    return this.s.length;
   }
 
   build(): Profile {
-    const n = this.sTime.length;
-    let time = this.sTime.toArray();
+    const cols = this.s.trimmed();
+    const n = cols.timeNs.length;
+    let time = cols.timeNs;
     let minT = Infinity;
     let maxT = -Infinity;
     for (let i = 0; i < n; i++) {
@@ -183,15 +170,7 @@ export class ProfileBuilder {
       time[i] = Number.isNaN(t) ? 0 : t - minT;
       if (i > 0 && (time[i] as number) < (time[i - 1] as number)) sorted = false;
     }
-    const columns = {
-      stack: this.sStack.toArray(),
-      thread: this.sThread.toArray(),
-      cpu: this.sCpu.toArray(),
-      event: this.sEvent.toArray(),
-      period: this.sPeriod.toArray(),
-      weight: this.sWeight.toArray(),
-      flags: this.sFlags.toArray(),
-    };
+    const columns = { stack: cols.stack, thread: cols.thread, cpu: cols.cpu, event: cols.event, period: cols.period, weight: cols.weight, flags: cols.flags };
     if (!sorted) {
       const order = stableTimeOrder(time);
       time = permute(time, order);
@@ -254,16 +233,100 @@ export class ProfileBuilder {
   }
 }
 
+/**
+ * Indices of `time` in stable ascending order. Captures are sorted runs (several recordings
+ * pasted together, or clock restarts), so a natural merge sort is close to linear.
+ */
 function stableTimeOrder(time: Float64Array): Uint32Array {
-  const order = new Uint32Array(time.length);
-  for (let i = 0; i < order.length; i++) order[i] = i;
-  // Typed-array sort is not guaranteed stable: break ties on the original index.
-  order.sort((a, b) => (time[a] as number) - (time[b] as number) || a - b);
-  return order;
+  const n = time.length;
+  let src = new Uint32Array(n);
+  let dst = new Uint32Array(n);
+  for (let i = 0; i < n; i++) src[i] = i;
+  const runs: number[] = [0];
+  for (let i = 1; i < n; i++) if ((time[i] as number) < (time[i - 1] as number)) runs.push(i);
+  runs.push(n);
+  while (runs.length > 2) {
+    const next: number[] = [0];
+    for (let r = 0; r + 1 < runs.length; r += 2) {
+      const lo = runs[r] as number;
+      const mid = runs[r + 1] as number;
+      const hi = r + 2 < runs.length ? (runs[r + 2] as number) : mid;
+      let a = lo;
+      let b = mid;
+      let o = lo;
+      while (a < mid && b < hi) dst[o++] = (time[src[b] as number] as number) < (time[src[a] as number] as number) ? (src[b++] as number) : (src[a++] as number);
+      while (a < mid) dst[o++] = src[a++] as number;
+      while (b < hi) dst[o++] = src[b++] as number;
+      next.push(hi);
+    }
+    if (next[next.length - 1] !== n) next.push(n);
+    [src, dst] = [dst, src];
+    runs.length = 0;
+    for (const r of next) runs.push(r);
+  }
+  return src;
 }
 
 function permute<T extends Float64Array | Int32Array | Uint32Array | Uint16Array | Uint8Array>(src: T, order: Uint32Array): T {
   const out = src.slice() as T;
   for (let i = 0; i < order.length; i++) out[i] = src[order[i] as number] as number;
   return out;
+}
+
+/** Sample columns with one shared capacity; each column is written at its own monomorphic site. */
+class SampleColumns {
+  length = 0;
+  private cap = 4096;
+  timeNs = new Float64Array(this.cap);
+  stack = new Int32Array(this.cap);
+  thread = new Uint32Array(this.cap);
+  cpu = new Int32Array(this.cap);
+  event = new Uint16Array(this.cap);
+  period = new Float64Array(this.cap);
+  weight = new Float64Array(this.cap);
+  flags = new Uint8Array(this.cap);
+
+  push(timeNs: number, stack: number, thread: number, cpu: number, event: number, period: number, weight: number, flags: number): void {
+    if (this.length === this.cap) this.grow();
+    const i = this.length++;
+    this.timeNs[i] = timeNs;
+    this.stack[i] = stack;
+    this.thread[i] = thread;
+    this.cpu[i] = cpu;
+    this.event[i] = event;
+    this.period[i] = period;
+    this.weight[i] = weight;
+    this.flags[i] = flags;
+  }
+
+  trimmed() {
+    const n = this.length;
+    return {
+      timeNs: this.timeNs.slice(0, n),
+      stack: this.stack.slice(0, n),
+      thread: this.thread.slice(0, n),
+      cpu: this.cpu.slice(0, n),
+      event: this.event.slice(0, n),
+      period: this.period.slice(0, n),
+      weight: this.weight.slice(0, n),
+      flags: this.flags.slice(0, n),
+    };
+  }
+
+  private grow(): void {
+    this.cap *= 2;
+    const grow = <T extends Float64Array | Int32Array | Uint32Array | Uint16Array | Uint8Array>(a: T, make: (n: number) => T): T => {
+      const b = make(this.cap);
+      b.set(a as never);
+      return b;
+    };
+    this.timeNs = grow(this.timeNs, (n) => new Float64Array(n));
+    this.stack = grow(this.stack, (n) => new Int32Array(n));
+    this.thread = grow(this.thread, (n) => new Uint32Array(n));
+    this.cpu = grow(this.cpu, (n) => new Int32Array(n));
+    this.event = grow(this.event, (n) => new Uint16Array(n));
+    this.period = grow(this.period, (n) => new Float64Array(n));
+    this.weight = grow(this.weight, (n) => new Float64Array(n));
+    this.flags = grow(this.flags, (n) => new Uint8Array(n));
+  }
 }

@@ -4,16 +4,16 @@
  * old perf versions right-align the comm, and `rest` is a tracepoint payload or, without
  * callchains, the sample's only frame.
  */
-export interface EventLine {
+export interface RecordHead {
   comm: string;
   /** -1 when only one number was printed (perf prints the TID then). */
   pid: number;
   /** -1 for `:-1 -1` records of exiting threads. */
   tid: number;
   cpu: number;
-  hasTime: boolean;
-  sec: number;
-  nsOfSec: number;
+}
+
+export interface RecordTail {
   /** 0 when no period was printed. */
   period: number;
   /** '' when no event field was printed. */
@@ -24,65 +24,41 @@ export interface EventLine {
   perlFilterable: boolean;
 }
 
+export interface EventLine extends RecordHead, RecordTail {
+  hasTime: boolean;
+  sec: number;
+  nsOfSec: number;
+  /** Offset of the time field in the line, -1 when there is none. */
+  timeAt: number;
+  /** Offset just past the time field's colon. */
+  timeEnd: number;
+}
+
 const PID_CANDIDATE = /\s+(-?\d+)(?:\/(-?\d+))?(?=\s|$)/g;
 const CPU = /^\[(\d+)\]\s*/;
-const TIME = /^(\d+)\.(\d+):(?:\s+|$)/;
+const TIME = /^(\d+)\.(\d+):(?=\s|$)/;
 const PERIOD = /^(\d+)\s+/;
 const EVENT = /^(\S*?):(?:\s+|$)/;
-/** stackcollapse-perf.pl's period/event pattern, applied to the whole line. */
+const HEX = /^[0-9a-f]+$/;
+/** stackcollapse-perf.pl's period/event pattern; it always matches at or after the time field's colon. */
 const PERL_EVENT = /:\s*(\d+)*\s+(\S+):\s*$/;
+
+/** Nanoseconds in the fractional part of a `sec.frac` timestamp (µs or ns precision). */
+const SCALE = [1e9, 1e8, 1e7, 1e6, 1e5, 1e4, 1e3, 1e2, 1e1, 1];
+export function fractionNs(frac: string): number {
+  return frac.length >= 9 ? Number(frac.slice(0, 9)) : Number(frac) * (SCALE[frac.length] as number);
+}
 
 function isStrongRest(rest: string): boolean {
   return CPU.test(rest) || TIME.test(rest);
 }
 
-/** Parses a record line, or returns null when the line is not one. */
-export function parseEventLine(line: string): EventLine | null {
-  let start = 0;
-  while (start < line.length && (line.charCodeAt(start) === 32 || line.charCodeAt(start) === 9)) start++;
-  const s = start > 0 ? line.slice(start) : line;
-  if (s.length < 3) return null;
-
-  // The comm ends where `pid[/tid]` follows. Comms hold spaces and digits ("FS Broker 5906"),
-  // so prefer the split whose remainder starts like a cpu or time field; otherwise take the
-  // first split, as stackcollapse-perf.pl does.
-  PID_CANDIDATE.lastIndex = 1;
-  let chosen: RegExpExecArray | null = null;
-  let fallback: RegExpExecArray | null = null;
-  for (let m = PID_CANDIDATE.exec(s); m; m = PID_CANDIDATE.exec(s)) {
-    const after = s.slice(m.index + m[0].length).trimStart();
-    if (isStrongRest(after)) {
-      chosen = m;
-      break;
-    }
-    if (!fallback && m.index >= 2 && !(m[1] as string).startsWith('-')) fallback = m;
-  }
-  const m = chosen ?? fallback;
-  if (!m) return null;
-  if (!chosen && start > 0) return null; // an indented line is a frame unless it clearly is a record
-
-  const comm = s.slice(0, m.index);
-  const first = Number(m[1]);
-  const second = m[2] === undefined ? undefined : Number(m[2]);
-  let rest = s.slice(m.index + m[0].length).trimStart();
-
-  let cpu = -1;
-  const cpuMatch = CPU.exec(rest);
-  if (cpuMatch) {
-    cpu = Number(cpuMatch[1]);
-    rest = rest.slice(cpuMatch[0].length);
-  }
-  let hasTime = false;
-  let sec = 0;
-  let nsOfSec = 0;
-  const timeMatch = TIME.exec(rest);
-  if (timeMatch) {
-    hasTime = true;
-    sec = Number(timeMatch[1]);
-    const frac = timeMatch[2] as string;
-    nsOfSec = frac.length >= 9 ? Number(frac.slice(0, 9)) : Number(frac) * 10 ** (9 - frac.length);
-    rest = rest.slice(timeMatch[0].length);
-  }
+/**
+ * Everything after the time field (`period event: rest`), given the text from the time
+ * field's colon on (or the whole remainder when there is no time field).
+ */
+export function parseRecordTail(afterTime: string, perlText: string): RecordTail {
+  let rest = afterTime.trimStart();
   let period = 0;
   const periodMatch = PERIOD.exec(rest);
   if (periodMatch && EVENT.test(rest.slice(periodMatch[0].length))) {
@@ -91,25 +67,74 @@ export function parseEventLine(line: string): EventLine | null {
   }
   let event = '';
   const eventMatch = EVENT.exec(rest);
-  if (eventMatch && !/^[0-9a-f]+$/.test(eventMatch[1] as string)) {
+  if (eventMatch && !HEX.test(eventMatch[1] as string)) {
     event = eventMatch[1] as string;
     rest = rest.slice(eventMatch[0].length);
   }
-  if (!hasTime && !event && cpu < 0) return null;
+  const perl = PERL_EVENT.exec(perlText);
+  return { period, event, rest, perlWeight: perl ? Number(perl[1]) || 1 : 1, perlFilterable: perl !== null };
+}
 
-  const perl = PERL_EVENT.exec(line);
+/** Parses a record line, or returns null when the line is not one. */
+export function parseEventLine(line: string): EventLine | null {
+  let start = 0;
+  while (start < line.length && (line.charCodeAt(start) === 32 || line.charCodeAt(start) === 9)) start++;
+  if (line.length - start < 3) return null;
+
+  // The comm ends where `pid[/tid]` follows. Comms hold spaces and digits ("FS Broker 5906"),
+  // so prefer the split whose remainder starts like a cpu or time field; otherwise take the
+  // first split, as stackcollapse-perf.pl does.
+  PID_CANDIDATE.lastIndex = start + 1;
+  let chosen: RegExpExecArray | null = null;
+  let fallback: RegExpExecArray | null = null;
+  for (let m = PID_CANDIDATE.exec(line); m; m = PID_CANDIDATE.exec(line)) {
+    const after = line.slice(m.index + m[0].length).trimStart();
+    if (isStrongRest(after)) {
+      chosen = m;
+      break;
+    }
+    if (!fallback && m.index >= start + 2 && !(m[1] as string).startsWith('-')) fallback = m;
+  }
+  const m = chosen ?? fallback;
+  if (!m) return null;
+  if (!chosen && start > 0) return null; // an indented line is a frame unless it clearly is a record
+
+  const first = Number(m[1]);
+  const second = m[2] === undefined ? undefined : Number(m[2]);
+  let at = m.index + m[0].length;
+  while (at < line.length && (line.charCodeAt(at) === 32 || line.charCodeAt(at) === 9)) at++;
+
+  let cpu = -1;
+  const cpuMatch = CPU.exec(line.slice(at));
+  if (cpuMatch) {
+    cpu = Number(cpuMatch[1]);
+    at += cpuMatch[0].length;
+  }
+  let hasTime = false;
+  let sec = 0;
+  let nsOfSec = 0;
+  let timeAt = -1;
+  let timeEnd = at;
+  const timeMatch = TIME.exec(line.slice(at));
+  if (timeMatch) {
+    hasTime = true;
+    sec = Number(timeMatch[1]);
+    nsOfSec = fractionNs(timeMatch[2] as string);
+    timeAt = at;
+    timeEnd = at + timeMatch[0].length;
+  }
+  const tail = parseRecordTail(line.slice(timeEnd), hasTime ? line.slice(timeEnd - 1) : line);
+  if (!hasTime && !tail.event && cpu < 0) return null;
   return {
-    comm,
+    comm: line.slice(start, m.index),
     pid: second === undefined ? -1 : first,
     tid: second === undefined ? first : second,
     cpu,
     hasTime,
     sec,
     nsOfSec,
-    period,
-    event,
-    rest,
-    perlWeight: perl ? Number(perl[1]) || 1 : 1,
-    perlFilterable: perl !== null,
+    timeAt,
+    timeEnd,
+    ...tail,
   };
 }

@@ -1,76 +1,194 @@
 import type { ProfileBuilder } from '../../profile/builder';
 import { SampleFlag } from '../../profile/types';
 import { detach } from '../../util/intern';
-import type { CaptureFormat, LineSink, ParseContext, Sniff } from '../format';
-import { parseEventLine, type EventLine } from './event-line';
+import type { CaptureFormat, ParseContext, Sniff, TextSink } from '../format';
+import { parseEventLine, parseRecordTail, type RecordHead, type RecordTail } from './event-line';
 import { parseFrameLine } from './frame-line';
 import { readHeaderLine } from './header';
 
 /** Deeper callchains are cut (root side) with a warning; perf's own default limit is 127. */
 export const MAX_STACK_DEPTH = 4096;
+/** Line caches are dropped and rebuilt when they grow past this many entries. */
+const MAX_CACHE_ENTRIES = 1 << 20;
+/** Callchain blocks seen before are cached whole, up to this many characters in all. */
+const MAX_BLOCK_CACHE_CHARS = 32 << 20;
 const SKIP = -2;
 const HEXISH_FRAME = /^[0-9a-fA-F]+\s+\S/;
 
-/** Called for each record whose event line carries a payload (tracepoints). */
-export type PayloadHook = (record: EventLine, sampleIndex: number, lineNo: number) => void;
+/** A record whose event line carries a payload (tracepoints), for format extensions. */
+export interface PayloadRecord extends RecordHead {
+  event: string;
+  payload: string;
+  timeNs: number;
+}
+export type PayloadHook = (record: PayloadRecord, sampleIndex: number, lineNo: number) => void;
 
-class PerfScriptParser implements LineSink {
+/** Frame lines seen before, by address; `next` chains lines that share an address. */
+interface FrameEntry {
+  readonly line: string;
+  readonly id: number;
+  readonly next: FrameEntry | undefined;
+}
+
+/** A whole callchain (the lines between a record line and the blank line) seen before. */
+interface Block {
+  readonly key: string;
+  readonly stack: number;
+  readonly lines: number;
+  readonly next: Block | undefined;
+}
+
+interface Head {
+  readonly info: RecordHead;
+  readonly thread: number;
+}
+interface Tail {
+  readonly info: RecordTail;
+  readonly event: number;
+  readonly flags: number;
+}
+
+/** What a line turned out to be. */
+const Kind = { Other: 0, Record: 1 } as const;
+type Kind = (typeof Kind)[keyof typeof Kind];
+
+class PerfScriptParser implements TextSink {
   private readonly headerSeen = new Set<string>();
-  private readonly frameCache = new Map<string, number>();
+  private frameCache = new Map<number, FrameEntry>();
+  private headCache = new Map<string, Head>();
+  private tailCache = new Map<string, Tail>();
+  private blockCache = new Map<number, Block>();
+  private blockChars = 0;
+  /** The callchain being read line by line, to be cached when it ends cleanly at `end`. */
+  private pending: { key: string; addr: number; end: number; firstLine: number } | null = null;
   private frames = new Int32Array(256);
   private depth = 0;
   private truncated = false;
-  private cur: EventLine | null = null;
+  private curHead: Head | null = null;
+  private curTail: Tail | null = null;
+  private curTime = NaN;
   private curLine = 0;
+  private lineNo = 0;
 
   constructor(
     private readonly builder: ProfileBuilder,
-    private readonly ctx: ParseContext,
+    _ctx: ParseContext,
     private readonly onPayload?: PayloadHook,
   ) {}
 
-  line(text: string, lineNo: number): void {
-    if (text.length === 0) {
-      this.flush();
-      return;
+  chunk(text: string): void {
+    const n = text.length;
+    let pos = 0;
+    while (pos < n) {
+      let nl = text.indexOf('\n', pos);
+      if (nl < 0) nl = n;
+      const lineNo = ++this.lineNo;
+      if (nl === pos) {
+        this.blankLine(pos);
+        pos = nl + 1;
+        continue;
+      }
+      if (this.line(text.slice(pos, nl), lineNo) === Kind.Record && this.depth === 0) {
+        // Most callchains repeat: look the whole block up (bucket by a sampled hash, then an
+        // exact comparison) before reading it line by line.
+        const end = text.indexOf('\n\n', nl);
+        if (end >= 0) {
+          const length = end - nl;
+          const addr = blockKey(text, nl + 1, end + 1);
+          let hit: Block | undefined;
+          let block: string | undefined;
+          for (let b = this.blockCache.get(addr); b !== undefined; b = b.next) {
+            // A slice compared with === is a memcmp; startsWith and full hashing walk characters.
+            if (b.key.length === length && b.key === (block ??= text.slice(nl + 1, end + 1))) {
+              hit = b;
+              break;
+            }
+          }
+          if (hit !== undefined) {
+            this.lineNo += hit.lines + 1;
+            this.flush(hit.stack);
+            pos = end + 2;
+            continue;
+          }
+          this.pending = { key: block ?? text.slice(nl + 1, end + 1), addr, end: end + 1, firstLine: lineNo };
+        }
+      }
+      pos = nl + 1;
     }
+    this.pending = null;
+  }
+
+  end(): void {
+    // stackcollapse-perf.pl drops a last sample that no blank line ends; we count it.
+    this.flush();
+    this.builder.setLineCount(this.lineNo);
+  }
+
+  private blankLine(pos: number): void {
+    const p = this.pending;
+    this.pending = null;
+    const stack = this.flush();
+    if (p !== null && p.end === pos && stack !== undefined) {
+      if (this.blockChars + p.key.length > MAX_BLOCK_CACHE_CHARS) {
+        this.blockCache = new Map();
+        this.blockChars = 0;
+      }
+      this.blockChars += p.key.length;
+      this.blockCache.set(p.addr, { key: detach(p.key), stack, lines: this.lineNo - p.firstLine - 1, next: this.blockCache.get(p.addr) });
+    }
+  }
+
+  private line(text: string, lineNo: number): Kind {
     const c = text.charCodeAt(0);
+    if (this.curHead !== null && (c === 9 || c === 32)) {
+      // Hot path: a callchain line seen before, found by its address (a number hashes far
+      // faster than the line) and confirmed by comparing the whole line.
+      const addr = leadingAddress(text);
+      if (addr >= 0) {
+        for (let e = this.frameCache.get(addr); e !== undefined; e = e.next) {
+          if (e.line === text) {
+            if (e.id !== SKIP) this.pushFrame(e.id, lineNo);
+            return Kind.Other;
+          }
+        }
+      }
+    }
     if (c === 35 /* # */) {
+      this.pending = null;
       readHeaderLine(text, this.builder, this.headerSeen);
-      return;
+      return Kind.Other;
     }
     // Old perf versions right-align the comm, so a record line may start with blanks, and
     // some dumps have frame lines that do not: an indented line is taken as a frame at once
     // only when it starts with a hex address followed by something other than a number.
-    if (this.cur && (c === 32 || c === 9) && looksLikeFrame(text) && this.frameLine(text, lineNo)) return;
-    const record = parseEventLine(text);
-    if (record) return this.startRecord(record, lineNo);
-    if (this.cur && this.frameLine(text, lineNo)) return;
-    if (text.trim().length === 0) return this.flush();
-    this.builder.warn(lineNo, this.cur ? 'unrecognized stack line' : 'line is neither a sample record nor inside a sample');
+    if (this.curHead && (c === 32 || c === 9) && looksLikeFrame(text) && this.frameLine(text, lineNo)) return Kind.Other;
+    if (this.recordLine(text, lineNo)) return Kind.Record;
+    if (this.curHead && this.frameLine(text, lineNo)) return Kind.Other;
+    if (text.trim().length === 0) {
+      this.pending = null;
+      this.flush();
+      return Kind.Other;
+    }
+    this.warn(lineNo, this.curHead ? 'unrecognized stack line' : 'line is neither a sample record nor inside a sample');
+    return Kind.Other;
   }
 
-  end(lineCount: number): void {
-    // stackcollapse-perf.pl drops a last sample that no blank line ends; we count it.
-    this.flush();
-    this.builder.setLineCount(lineCount);
+  private warn(lineNo: number, message: string): void {
+    this.pending = null; // a cached block would skip the warning next time
+    this.builder.warn(lineNo, message);
   }
 
   private frameLine(text: string, lineNo: number): boolean {
     let from = 0;
     while (from < text.length && (text.charCodeAt(from) === 32 || text.charCodeAt(from) === 9)) from++;
-    let j = from;
-    while (j < text.length && text.charCodeAt(j) !== 32 && text.charCodeAt(j) !== 9) j++;
-    while (j < text.length && (text.charCodeAt(j) === 32 || text.charCodeAt(j) === 9)) j++;
-    // Frames are cached by what follows the address, except for [unknown] symbols whose
-    // address is kept (the `addrs` option prints it).
-    const key = text.charCodeAt(j) === 91 && text.startsWith('[unknown]', j) ? text.slice(from) : text.slice(j);
-    let id = this.frameCache.get(key);
-    if (id === undefined) {
-      const f = parseFrameLine(text, from);
-      if (!f) return false;
-      id = f.symbol.startsWith('(') ? SKIP : this.builder.frame(f.symbol, f.module, f.symbol.includes('[unknown]') ? f.address : '');
-      this.frameCache.set(detach(key), id);
+    const f = parseFrameLine(text, from);
+    if (!f) return false;
+    // [unknown] symbols keep their address (the `addrs` option prints it).
+    const id = f.symbol.startsWith('(') ? SKIP : this.builder.frame(f.symbol, f.module, f.symbol.includes('[unknown]') ? f.address : '');
+    const addr = leadingAddress(text);
+    if (addr >= 0) {
+      if (this.frameCache.size >= MAX_CACHE_ENTRIES) this.frameCache = new Map();
+      this.frameCache.set(addr, { line: detach(text), id, next: this.frameCache.get(addr) });
     }
     if (id !== SKIP) this.pushFrame(id, lineNo);
     return true;
@@ -78,7 +196,7 @@ class PerfScriptParser implements LineSink {
 
   private pushFrame(id: number, lineNo: number): void {
     if (this.depth === MAX_STACK_DEPTH) {
-      if (!this.truncated) this.builder.warn(lineNo, `callchain deeper than ${MAX_STACK_DEPTH} frames; the outermost frames were dropped`);
+      if (!this.truncated) this.warn(lineNo, `callchain deeper than ${MAX_STACK_DEPTH} frames; the outermost frames were dropped`);
       this.truncated = true;
       return;
     }
@@ -90,39 +208,165 @@ class PerfScriptParser implements LineSink {
     this.frames[this.depth++] = id;
   }
 
-  private startRecord(record: EventLine, lineNo: number): void {
+  /** Starts a sample if `text` is a record line; cached by the text before and after the time field. */
+  private recordLine(text: string, lineNo: number): boolean {
+    const t = findTimeField(text);
+    let head: Head | undefined;
+    if (t >= 0) {
+      const timeEnd = TIME_FIELD.end;
+      head = this.headCache.get(text.slice(0, t));
+      if (head) {
+        const after = text.slice(timeEnd);
+        const tail = this.tailCache.get(after) ?? this.makeTail(parseRecordTail(after, text.slice(timeEnd - 1)), after);
+        this.start(head, tail, this.builder.relNs('boot', TIME_FIELD.sec, TIME_FIELD.nsOfSec), lineNo);
+        return true;
+      }
+    }
+    const rec = parseEventLine(text);
+    if (!rec) return false;
+    head = this.makeHead(rec, rec.timeAt >= 0 && rec.timeAt === t ? text.slice(0, rec.timeAt) : null);
+    const tail = this.makeTail(rec, rec.hasTime ? text.slice(rec.timeEnd) : null);
+    this.start(head, tail, rec.hasTime ? this.builder.relNs('boot', rec.sec, rec.nsOfSec) : NaN, lineNo);
+    return true;
+  }
+
+  private makeHead(info: RecordHead, key: string | null): Head {
+    const head: Head = {
+      info: { comm: detach(info.comm), pid: info.pid, tid: info.tid, cpu: info.cpu },
+      thread: this.builder.thread(info.comm, info.pid, info.tid),
+    };
+    if (key !== null) {
+      if (this.headCache.size >= MAX_CACHE_ENTRIES) this.headCache = new Map();
+      this.headCache.set(detach(key), head);
+    }
+    return head;
+  }
+
+  private makeTail(info: RecordTail, key: string | null): Tail {
+    const tail: Tail = {
+      info: { ...info, event: detach(info.event) },
+      event: this.builder.eventType(info.event || 'sample'),
+      flags: info.perlFilterable ? 0 : SampleFlag.PerlUnfilterable,
+    };
+    // Payloads differ on every line: only payload-free tails are worth caching.
+    if (key !== null && info.rest.length === 0) {
+      if (this.tailCache.size >= MAX_CACHE_ENTRIES) this.tailCache = new Map();
+      this.tailCache.set(detach(key), tail);
+    }
+    return tail;
+  }
+
+  private start(head: Head, tail: Tail, timeNs: number, lineNo: number): void {
+    this.pending = null;
     this.flush();
-    this.cur = record;
+    this.curHead = head;
+    this.curTail = tail;
+    this.curTime = timeNs;
     this.curLine = lineNo;
-    if (record.rest.length > 0 && HEXISH_FRAME.test(record.rest)) {
+    const rest = tail.info.rest;
+    if (rest.length > 0 && HEXISH_FRAME.test(rest)) {
       // Without callchains (`perf record` without -g) the only frame is on the record line.
-      const f = parseFrameLine(record.rest);
+      const f = parseFrameLine(rest);
       if (f && !f.symbol.startsWith('(')) {
         this.pushFrame(this.builder.frame(f.symbol, f.module, f.symbol.includes('[unknown]') ? f.address : ''), lineNo);
-        record.rest = '';
+        this.curTail = { ...tail, info: { ...tail.info, rest: '' } };
       }
     }
   }
 
-  private flush(): void {
-    const r = this.cur;
-    if (!r) return;
+  /** Ends the current sample (with the given stack, else the frames read); returns its stack. */
+  private flush(knownStack?: number): number | undefined {
+    const head = this.curHead;
+    const tail = this.curTail;
+    if (!head || !tail) return undefined;
     const b = this.builder;
-    const stack = b.stackFromLeafFirst(this.frames, this.depth);
-    const time = r.hasTime ? b.relNs('boot', r.sec, r.nsOfSec) : NaN;
-    const thread = b.thread(r.comm, r.pid, r.tid);
-    const event = b.eventType(r.event || 'sample');
+    const stack = knownStack ?? b.stackFromLeafFirst(this.frames, this.depth);
     const index = b.sampleCount;
-    b.sample(time, stack, thread, r.cpu, event, r.period, r.perlWeight, r.perlFilterable ? 0 : SampleFlag.PerlUnfilterable);
-    if (this.onPayload && r.rest.length > 0) this.onPayload(r, index, this.curLine);
-    this.cur = null;
+    const t = tail.info;
+    b.sample(this.curTime, stack, head.thread, head.info.cpu, tail.event, t.period, t.perlWeight, tail.flags);
+    if (this.onPayload && t.rest.length > 0)
+      this.onPayload({ ...head.info, event: t.event, payload: t.rest, timeNs: this.curTime }, index, this.curLine);
+    this.curHead = null;
+    this.curTail = null;
     this.depth = 0;
+    const truncated = this.truncated;
     this.truncated = false;
+    return truncated ? undefined : stack;
   }
+}
+
+/** Result registers of findTimeField (no allocation on the hot path). */
+const TIME_FIELD = { sec: 0, nsOfSec: 0, end: 0 };
+
+/**
+ * Offset of the first `  123.456789:` time field (blank before, blank or end after), or -1.
+ * It is almost always the real time field; a cache miss re-checks with the full parser.
+ */
+function findTimeField(text: string): number {
+  const n = text.length;
+  for (let i = 1; i < n; i++) {
+    const p = text.charCodeAt(i - 1);
+    if (p !== 32 && p !== 9) continue;
+    let j = i;
+    let sec = 0;
+    let c = text.charCodeAt(j);
+    while (c >= 48 && c <= 57) {
+      sec = sec * 10 + (c - 48);
+      c = text.charCodeAt(++j);
+    }
+    if (j === i || c !== 46 /* . */) continue;
+    const fracStart = ++j;
+    let frac = 0;
+    c = text.charCodeAt(j);
+    while (c >= 48 && c <= 57) {
+      if (j - fracStart < 9) frac = frac * 10 + (c - 48);
+      c = text.charCodeAt(++j);
+    }
+    const digits = j - fracStart;
+    if (digits === 0 || c !== 58 /* : */) continue;
+    const after = text.charCodeAt(j + 1);
+    if (j + 1 < n && after !== 32 && after !== 9) continue;
+    TIME_FIELD.sec = sec;
+    TIME_FIELD.nsOfSec = digits >= 9 ? frac : frac * (POW10[9 - digits] as number);
+    TIME_FIELD.end = j + 1;
+    return i;
+  }
+  return -1;
+}
+const POW10 = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9];
+
+/**
+ * Bucket of a callchain block: a hash of its length and of 32 characters spread over it (cheap,
+ * and enough to tell apart blocks that differ in a stray address); equality is checked after.
+ */
+function blockKey(text: string, start: number, end: number): number {
+  let h = Math.imul(end - start, 0x9e3779b1);
+  const step = Math.max(1, (end - start) >> 5);
+  for (let i = start; i < end; i += step) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h;
 }
 
 function isHex(c: number): boolean {
   return (c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
+}
+
+/**
+ * The hex address at the start of an indented line, as a number (lossy above 2^53, which only
+ * makes distinct lines share a cache bucket), or -1 when the line does not start that way.
+ */
+function leadingAddress(text: string): number {
+  let i = 0;
+  let c = text.charCodeAt(0);
+  while (c === 32 || c === 9) c = text.charCodeAt(++i);
+  let value = 0;
+  const start = i;
+  for (;;) {
+    if (c >= 48 && c <= 57) value = value * 16 + (c - 48);
+    else if (c >= 97 && c <= 102) value = value * 16 + (c - 87);
+    else break;
+    c = text.charCodeAt(++i);
+  }
+  return i > start && (c === 32 || c === 9) ? value : -1;
 }
 
 function looksLikeFrame(text: string): boolean {
