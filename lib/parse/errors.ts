@@ -22,3 +22,14 @@ export class UnknownFormatError extends Error {
     this.name = 'UnknownFormatError';
   }
 }
+
+/** The capture exceeds a configured size limit (after decompression). */
+export class CaptureTooLargeError extends Error {
+  constructor(
+    readonly file: string,
+    readonly limit: number,
+  ) {
+    super(`${file}: capture is larger than the ${limit}-byte limit after decompression`);
+    this.name = 'CaptureTooLargeError';
+  }
+}

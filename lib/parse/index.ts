@@ -6,7 +6,7 @@ import { foldedFormat } from './folded';
 import { textChunks, type ByteSource, type ReadOptions, type ReadStats } from './lines';
 import { perfScriptFormat } from './perf-script';
 
-export { ParseError, UnknownFormatError } from './errors';
+export { CaptureTooLargeError, ParseError, UnknownFormatError } from './errors';
 export type { ByteSource, ReadStats } from './lines';
 
 /** Formats in sniffing order: the first 'yes' wins, else the first 'maybe'. */

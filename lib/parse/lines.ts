@@ -1,5 +1,5 @@
 import { Buffer, isAscii } from 'node:buffer';
-import { ParseError } from './errors';
+import { CaptureTooLargeError, ParseError } from './errors';
 
 export const GZIP_MAGIC = [0x1f, 0x8b] as const;
 /** A single line longer than this is not a capture line; refuse it instead of buffering forever. */
@@ -111,11 +111,11 @@ async function* decompressed(source: ByteSource, opts: ReadOptions, stats: ReadS
   try {
     for await (const chunk of out) {
       stats.bytesOut += chunk.length;
-      if (stats.bytesOut > max) throw new ParseError(opts.file, 0, `capture is larger than the ${max}-byte limit after decompression`);
+      if (stats.bytesOut > max) throw new CaptureTooLargeError(opts.file, max);
       yield chunk;
     }
   } catch (err) {
-    if (err instanceof ParseError) throw err;
+    if (err instanceof ParseError || err instanceof CaptureTooLargeError) throw err;
     if (stats.gzip) throw new ParseError(opts.file, 0, `gzip data is corrupt or truncated (${(err as Error).message})`);
     throw err;
   }

@@ -38,7 +38,7 @@ export function processName(profile: Profile, thread: number, opts: NamingOption
 export function frameNames(profile: Profile, frame: number, isJava: boolean, opts: NamingOptions): string[] {
   const { strings, frames } = profile;
   const raw = strings[frames.symbol[frame] as number] as string;
-  const module = strings[frames.module[frame] as number] as string;
+  const mod = strings[frames.module[frame] as number] as string;
   if (profile.meta.format === 'folded') {
     // Already collapsed by another tool: names are final; only the annotations apply.
     const kind = frames.kind[frame] as number;
@@ -50,7 +50,7 @@ export function frameNames(profile: Profile, frame: number, isJava: boolean, opt
   for (let i = 0; i < parts.length; i++) {
     let func = parts[i] as string;
     if (func === '[unknown]') {
-      func = module !== '[unknown]' ? module.replace(/^.*\//, '') : 'unknown';
+      func = mod !== '[unknown]' ? mod.replace(/^.*\//, '') : 'unknown';
       const addr = strings[frames.address[frame] as number] as string;
       func = opts.addrs ? `[${func} <${addr}>]` : `[${func}]`;
     }
@@ -60,9 +60,9 @@ export function frameNames(profile: Profile, frame: number, isJava: boolean, opt
     if (isJava && func.includes('/')) func = func.replace(/^L/, '');
     if (i > 0) {
       if (!func.includes('_[i]')) func += '_[i]';
-    } else if (opts.kernel && PERL_KERNEL_MODULE.test(module) && !module.includes('unknown')) {
+    } else if (opts.kernel && PERL_KERNEL_MODULE.test(mod) && !mod.includes('unknown')) {
       func += '_[k]';
-    } else if (opts.jit && PERL_JIT_MODULE.test(module)) {
+    } else if (opts.jit && PERL_JIT_MODULE.test(mod)) {
       if (!func.includes('_[j]')) func += '_[j]';
     }
     out.push(func);
@@ -90,6 +90,7 @@ export function collapse(profile: Profile, opts: CollapseOptions): NameTree {
   const pnames: string[] = [];
   const pnameIds = new Map<string, number>();
   const weights = new Map<number, number>();
+  const counts = new Map<number, number>();
   forEachSample(profile, opts, (i) => {
     const th = samples.thread[i] as number;
     let p = pnameOfThread[th] as number;
@@ -105,6 +106,7 @@ export function collapse(profile: Profile, opts: CollapseOptions): NameTree {
     }
     const key = p * S + (samples.stack[i] as number) + 1;
     weights.set(key, (weights.get(key) ?? 0) + (samples.weight[i] as number));
+    counts.set(key, (counts.get(key) ?? 0) + 1);
   });
 
   // 2. Map each (process name, stack) to a name-tree node, memoising every prefix.
@@ -142,7 +144,7 @@ export function collapse(profile: Profile, opts: CollapseOptions): NameTree {
   };
   for (const [key, weight] of weights) {
     const p = Math.floor(key / S);
-    tree.addSelf(mapStack(p, (key % S) - 1), weight);
+    tree.addSelf(mapStack(p, (key % S) - 1), weight, counts.get(key) as number);
   }
   return tree;
 }

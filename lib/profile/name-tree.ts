@@ -17,13 +17,15 @@ export class NameTree {
   private readonly nameCol = new Growable(Uint32Array);
   private readonly kindCol = new Growable(Uint8Array);
   private readonly selfCol = new Growable(Float64Array);
-  private frozen: { total: Float64Array; firstChild: Int32Array; nextSibling: Int32Array; depth: Uint16Array } | null = null;
+  private readonly selfCountCol = new Growable(Float64Array);
+  private frozen: { total: Float64Array; totalCount: Float64Array; firstChild: Int32Array; nextSibling: Int32Array; depth: Uint16Array } | null = null;
 
   constructor() {
     this.parentCol.push(-1);
     this.nameCol.push(this.names.intern('root'));
     this.kindCol.push(NodeKind.root);
     this.selfCol.push(0);
+    this.selfCountCol.push(0);
   }
 
   get size(): number {
@@ -39,14 +41,17 @@ export class NameTree {
       this.nameCol.push(nameId);
       this.kindCol.push(kind);
       this.selfCol.push(0);
+      this.selfCountCol.push(0);
       this.index.set(key, id);
       this.frozen = null;
     }
     return id;
   }
 
-  addSelf(node: number, weight: number): void {
+  /** Adds `weight` (what the graph measures) and `count` samples to a node's self value. */
+  addSelf(node: number, weight: number, count: number): void {
     this.selfCol.set(node, this.selfCol.get(node) + weight);
+    this.selfCountCol.set(node, this.selfCountCol.get(node) + count);
     this.frozen = null;
   }
 
@@ -64,6 +69,10 @@ export class NameTree {
   }
   total(node: number): number {
     return this.finish().total[node] as number;
+  }
+  /** Samples in the node and below it. */
+  totalCount(node: number): number {
+    return this.finish().totalCount[node] as number;
   }
   depth(node: number): number {
     return this.finish().depth[node] as number;
@@ -101,6 +110,7 @@ export class NameTree {
     if (this.frozen) return this.frozen;
     const n = this.size;
     const total = this.selfCol.toArray();
+    const totalCount = this.selfCountCol.toArray();
     const firstChild = new Int32Array(n).fill(-1);
     const nextSibling = new Int32Array(n).fill(-1);
     const depth = new Uint16Array(n);
@@ -109,11 +119,12 @@ export class NameTree {
     for (let i = n - 1; i > 0; i--) {
       const p = this.parentCol.get(i);
       total[p] = (total[p] as number) + (total[i] as number);
+      totalCount[p] = (totalCount[p] as number) + (totalCount[i] as number);
       nextSibling[i] = firstChild[p] as number;
       firstChild[p] = i;
     }
     for (let i = 1; i < n; i++) depth[i] = Math.min(0xffff, (depth[this.parentCol.get(i)] as number) + 1);
-    this.frozen = { total, firstChild, nextSibling, depth };
+    this.frozen = { total, totalCount, firstChild, nextSibling, depth };
     return this.frozen;
   }
 }

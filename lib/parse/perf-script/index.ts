@@ -6,8 +6,8 @@ import { parseEventLine, parseRecordTail, type RecordHead, type RecordTail } fro
 import { parseFrameLine } from './frame-line';
 import { readHeaderLine } from './header';
 
-/** Deeper callchains are cut (root side) with a warning; perf's own default limit is 127. */
-export const MAX_STACK_DEPTH = 4096;
+/** Deeper callchains are cut (root side) with a warning; perf caps them at 127 by default (kernel.perf_event_max_stack). */
+export const MAX_STACK_DEPTH = 1024;
 /** Line caches are dropped and rebuilt when they grow past this many entries. */
 const MAX_CACHE_ENTRIES = 1 << 20;
 /** Callchain blocks seen before are cached whole, up to this many characters in all. */

@@ -1,0 +1,103 @@
+'use client';
+import { useEffect, useMemo, useState } from 'react';
+import type { Capture } from '@/lib/api/schemas';
+import { useCapture } from '@/lib/client/queries';
+import { useViewState } from '@/lib/client/view-state';
+import { formatCount, formatDurationNs } from '@/lib/viz/format';
+import { CopyLink } from '../ui/CopyLink';
+import { NodeFlame } from './NodeFlame';
+import styles from './CaptureView.module.css';
+
+/** Debounced copy of a value (search typing → one request per pause). */
+function useDebounced<T>(value: T, ms: number): T {
+  const [v, setV] = useState(value);
+  useEffect(() => {
+    const t = setTimeout(() => setV(value), ms);
+    return () => clearTimeout(t);
+  }, [value, ms]);
+  return v;
+}
+
+export function CaptureView({ initial }: { initial: Capture }) {
+  const { data } = useCapture(initial.id, initial);
+  const capture = data ?? initial;
+  const [view, setView] = useViewState();
+  const [searchText, setSearchText] = useState(view.search);
+  const search = useDebounced(searchText, 250);
+
+  useEffect(() => {
+    if (search !== view.search) setView((s) => ({ ...s, search }));
+  }, [search, view.search, setView]);
+
+  const events = useMemo(() => {
+    const counts = new Map<string, number>();
+    for (const n of capture.nodes) for (const e of n.events) counts.set(e.name, (counts.get(e.name) ?? 0) + 1);
+    return [...counts.entries()];
+  }, [capture.nodes]);
+
+  const totalSamples = capture.nodes.reduce((a, n) => a + n.samples, 0);
+
+  return (
+    <main className="page">
+      <div className={styles.top}>
+        <div>
+          <h1 className={styles.title} data-testid="capture-name">
+            {capture.name}
+          </h1>
+          <div className="muted">
+            {capture.nodes.length} node{capture.nodes.length === 1 ? '' : 's'} · {formatCount(totalSamples)} samples · created {capture.createdAt.replace('T', ' ').slice(0, 16)} UTC
+          </div>
+        </div>
+        <CopyLink />
+      </div>
+      <div className={styles.toolbar}>
+        <input
+          type="search"
+          placeholder="Search frames (substring)"
+          aria-label="search frames"
+          value={searchText}
+          onChange={(e) => setSearchText(e.target.value)}
+          className={styles.search}
+          data-testid="search"
+        />
+        {events.length > 1 && (
+          <label>
+            Event{' '}
+            <select value={view.event ?? ''} onChange={(e) => setView((s) => ({ ...s, event: e.target.value || undefined, zoom: {} }))} data-testid="event-select">
+              <option value="">default (first event, as stackcollapse-perf.pl)</option>
+              {events.map(([name, nodes]) => (
+                <option key={name} value={name}>
+                  {name}
+                  {nodes < capture.nodes.length ? ` (${nodes} of ${capture.nodes.length} nodes)` : ''}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
+        {Object.keys(view.zoom).length > 0 && <button onClick={() => setView((s) => ({ ...s, zoom: {} }))}>Reset all zooms</button>}
+      </div>
+      {capture.nodes.length === 0 ? (
+        <p className="muted">This capture has no nodes yet. Upload one with PUT /api/captures/{capture.id}/nodes/NODE (see the README).</p>
+      ) : (
+        <div className={styles.grid}>
+          {capture.nodes.map((n) => (
+            <NodeFlame
+              key={n.name}
+              captureId={capture.id}
+              node={n}
+              selected={view.node === n.name}
+              zoom={view.zoom[n.name] ?? []}
+              search={view.search}
+              event={view.event}
+              onSelect={() => setView((s) => (s.node === n.name ? s : { ...s, node: n.name }))}
+              onZoom={(path) => setView((s) => ({ ...s, node: n.name, zoom: { ...s.zoom, [n.name]: path } }))}
+            />
+          ))}
+        </div>
+      )}
+      <p className="muted" style={{ marginTop: 18 }}>
+        Durations: {capture.nodes.map((n) => `${n.name} ${formatDurationNs(n.endNs - n.startNs)}`).join(' · ')}
+      </p>
+    </main>
+  );
+}

@@ -1,0 +1,79 @@
+'use client';
+import type { NodeSummary } from '@/lib/api/schemas';
+import { api } from '@/lib/api/urls';
+import { useFlameTree } from '@/lib/client/queries';
+import { formatCount, formatDurationNs, formatPercent } from '@/lib/viz/format';
+import { FlameGraph } from '../flame-graph/FlameGraph';
+import styles from './CaptureView.module.css';
+
+interface Props {
+  captureId: string;
+  node: NodeSummary;
+  selected: boolean;
+  zoom: string[];
+  search: string;
+  event?: string;
+  onSelect: () => void;
+  onZoom: (path: string[]) => void;
+}
+
+/** One node's card: header, search match share, and its flame graph. */
+export function NodeFlame({ captureId, node, selected, zoom, search, event, onSelect, onZoom }: Props) {
+  const base = useFlameTree(captureId, node.name, { event, search }, node.version);
+  // The server folds frames below the pixel budget; when zooming into such a tree, ask for
+  // the zoomed subtree at full detail.
+  const needFocus = !!base.data?.truncated && zoom.length > 0;
+  const focused = useFlameTree(captureId, node.name, { event, search, focus: needFocus ? zoom : [] }, node.version);
+  const tree = needFocus && focused.data ? focused.data : base.data;
+  const error = base.error ?? focused.error;
+  const folded = `${api.folded(captureId, node.name)}${event ? `?event=${encodeURIComponent(event)}` : ''}`;
+
+  return (
+    <section className={`${styles.card} ${selected ? styles.selected : ''}`} onMouseDown={onSelect} data-testid="node-card" data-node={node.name}>
+      <header className={styles.cardHead}>
+        <div>
+          <strong className={styles.nodeName}>{node.name}</strong>
+          {node.hostname && node.hostname !== node.name && <span className="muted"> · {node.hostname}</span>}
+          <div className="muted">
+            {formatCount(node.samples)} samples · {formatDurationNs(node.endNs - node.startNs)} · {node.format}
+            {node.gzip ? ' (gzip)' : ''}
+            {node.warnings > 0 && (
+              <span title={node.warningDetails.map((w) => `line ${w.line}: ${w.message}`).join('\n')}> · {node.warnings} skipped lines</span>
+            )}
+          </div>
+        </div>
+        <div className={styles.cardActions}>
+          {tree?.search && (
+            <span className={styles.match} data-testid="match">
+              {formatPercent(tree.search.matched, tree.search.total)} matched
+            </span>
+          )}
+          <a href={folded} download={`${node.name}.folded`}>
+            folded
+          </a>
+          <a href={api.raw(captureId, node.name)}>raw</a>
+        </div>
+      </header>
+      {zoom.length > 0 && (
+        <div className={styles.crumbs}>
+          <button onClick={() => onZoom([])} data-testid="reset-zoom">
+            Reset zoom
+          </button>
+          <span className="mono" title={zoom.join(' → ')} data-testid="zoom-path">
+            {zoom.length > 3 ? '… → ' : ''}
+            {zoom.slice(-3).join(' → ')}
+          </span>
+        </div>
+      )}
+      {error ? (
+        <p className="error">{(error as Error).message}</p>
+      ) : !tree ? (
+        <p className="muted">loading…</p>
+      ) : tree.total === 0 ? (
+        <p className="muted">No samples{event ? ` for event ${event}` : ''} on this node.</p>
+      ) : (
+        <FlameGraph root={tree.root} zoom={zoom} search={search} onZoom={onZoom} unit={tree.unit} />
+      )}
+    </section>
+  );
+}

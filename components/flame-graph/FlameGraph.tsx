@@ -1,0 +1,182 @@
+'use client';
+import { select } from 'd3';
+import flamegraph, { type FlameGraphChart, type HierarchyFrame } from 'd3-flame-graph';
+import { useEffect, useRef, useState } from 'react';
+import type { FlameNode } from '@/lib/api/schemas';
+import { frameColor, HIGHLIGHT_COLOR, KIND_LABELS } from '@/lib/viz/colors';
+import { formatCount, formatDurationNs, formatPercent } from '@/lib/viz/format';
+import styles from './FlameGraph.module.css';
+
+type Frame = HierarchyFrame<FlameNode>;
+
+export interface FlameGraphProps {
+  root: FlameNode;
+  /** Zoomed frame path (names below the root), [] for none. */
+  zoom: readonly string[];
+  search: string;
+  onZoom: (path: string[]) => void;
+  /** What values count: ns of CPU (clock events), events (other periods) or samples. */
+  unit?: 'ns' | 'events' | 'samples';
+  /** Optional colour override (differential graphs). */
+  color?: (d: FlameNode) => string | null;
+  /** Extra tooltip lines for a frame. */
+  describe?: (d: FlameNode) => string[];
+}
+
+/** Names from below the root down to the frame. */
+function pathOf(d: Frame): string[] {
+  const out: string[] = [];
+  for (let n: Frame | null = d; n && n.parent; n = n.parent) out.push(n.data.n);
+  return out.reverse();
+}
+
+function findPath(root: Frame, path: readonly string[]): Frame | null {
+  let node: Frame | undefined = root;
+  for (const name of path) {
+    node = node?.children?.find((c) => c.data.n === name);
+    if (!node) return null;
+  }
+  return node ?? null;
+}
+
+function matches(d: FlameNode, term: string): boolean {
+  return d.m === 1 || d.n.toLowerCase().includes(term.toLowerCase());
+}
+
+interface Tip {
+  x: number;
+  y: number;
+  width: number;
+  frame: Frame;
+  total: number;
+}
+
+/**
+ * One d3-flame-graph, owned through a ref (no global ids: many can share a page). Function
+ * names come from captures and are untrusted: the library draws labels with .text(), and the
+ * tooltip here is React text, never HTML.
+ */
+export function FlameGraph({ root, zoom, search, onZoom, unit = 'samples', color, describe }: FlameGraphProps) {
+  const ref = useRef<HTMLDivElement>(null);
+  const chartRef = useRef<FlameGraphChart<FlameNode> | null>(null);
+  const bound = useRef(false);
+  const applied = useRef('');
+  const onZoomRef = useRef(onZoom);
+  const colorRef = useRef(color);
+  const [tip, setTip] = useState<Tip | null>(null);
+
+  useEffect(() => {
+    onZoomRef.current = onZoom;
+    colorRef.current = color;
+  });
+
+  useEffect(() => {
+    const el = ref.current as HTMLDivElement;
+    const chart = flamegraph<FlameNode>()
+      .width(Math.max(200, el.clientWidth))
+      .cellHeight(18)
+      .transitionDuration(200)
+      .minFrameSize(1)
+      .sort(false)
+      .inverted(true)
+      .selfValue(false)
+      .resetHeightOnZoom(true)
+      .setColorMapper((d) => (d.highlight ? HIGHLIGHT_COLOR : (colorRef.current?.(d.data) ?? frameColor(d.data))))
+      .setSearchMatch((d, term) => matches(d.data, term))
+      .setSearchHandler(() => undefined)
+      .setDetailsHandler(() => undefined)
+      .onClick((d) => {
+        const path = pathOf(d);
+        const key = path.join(';');
+        if (key === applied.current) return;
+        applied.current = key;
+        onZoomRef.current(path);
+      });
+    chartRef.current = chart;
+    const ro = new ResizeObserver(() => {
+      const w = Math.max(200, el.clientWidth);
+      if (bound.current) chart.width(w).update();
+    });
+    ro.observe(el);
+    return () => {
+      ro.disconnect();
+      chart.destroy();
+      bound.current = false;
+      chartRef.current = null;
+    };
+  }, []);
+
+  useEffect(() => {
+    const el = ref.current;
+    const chart = chartRef.current;
+    if (!el || !chart) return;
+    // The library writes flags into the data: give it a copy, never the query cache's object.
+    const data = structuredClone(root);
+    chart.width(Math.max(200, el.clientWidth));
+    if (!bound.current) {
+      select(el).datum(data).call(chart);
+      bound.current = true;
+    } else {
+      chart.update(data);
+    }
+    applied.current = '';
+  }, [root]);
+
+  useEffect(() => {
+    const el = ref.current;
+    const chart = chartRef.current;
+    if (!el || !chart || !bound.current) return;
+    const key = zoom.join(';');
+    if (key !== applied.current) {
+      applied.current = key;
+      const rootFrame = select(el).datum() as Frame;
+      const target = zoom.length > 0 ? findPath(rootFrame, zoom) : null;
+      if (target) chart.zoomTo(target);
+      else chart.resetZoom();
+    }
+    if (search.trim()) chart.search(search.trim());
+    else chart.clear();
+  }, [root, zoom, search]);
+
+  const onMove = (e: React.MouseEvent) => {
+    const g = (e.target as Element).closest('g.frame') as (Element & { __data__?: Frame }) | null;
+    const frame = g?.__data__;
+    if (!frame) return setTip(null);
+    let top: Frame = frame;
+    while (top.parent) top = top.parent;
+    const box = (ref.current as HTMLDivElement).getBoundingClientRect();
+    setTip({ x: e.clientX - box.left, y: e.clientY - box.top, width: box.width, frame, total: top.data.v });
+  };
+
+  return (
+    <div className={styles.wrap}>
+      <div ref={ref} className={styles.chart} onMouseMove={onMove} onMouseLeave={() => setTip(null)} data-testid="flame-graph" />
+      {tip && <Tooltip tip={tip} unit={unit} describe={describe} />}
+    </div>
+  );
+}
+
+function Tooltip({ tip, unit, describe }: { tip: Tip; unit: 'ns' | 'events' | 'samples'; describe?: (d: FlameNode) => string[] }) {
+  const d = tip.frame.data;
+  const parent = tip.frame.parent?.data;
+  const left = Math.min(tip.x + 14, Math.max(0, tip.width - 320));
+  return (
+    <div className={styles.tip} style={{ left, top: tip.y + 16 }} role="tooltip" data-testid="flame-tooltip">
+      <div className={styles.tipName}>{d.n}</div>
+      <div className={styles.tipRow}>
+        {formatCount(d.k)} sample{d.k === 1 ? '' : 's'}
+        {unit === 'ns' ? ` · ${formatDurationNs(d.v)} CPU` : unit === 'events' ? ` · ${formatCount(d.v)} events` : ''}
+      </div>
+      <div className={styles.tipRow}>
+        {formatPercent(d.v, tip.total)} of total{parent && parent.v > 0 ? ` · ${formatPercent(d.v, parent.v)} of parent` : ''}
+      </div>
+      {d.s > 0 && d.c && <div className={styles.tipRow}>self {formatPercent(d.s, tip.total)} of total</div>}
+      <div className={styles.tipKind}>{KIND_LABELS[d.l]}{d.x ? ` · zoom in to expand ${d.x} small frames` : ''}</div>
+      {describe?.(d).map((line, i) => (
+        <div key={i} className={styles.tipRow}>
+          {line}
+        </div>
+      ))}
+    </div>
+  );
+}

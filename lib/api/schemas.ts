@@ -1,0 +1,135 @@
+/**
+ * The one contract between server, browser and curl users: every request part and response
+ * body is described here and validated on both sides.
+ */
+import { z } from 'zod';
+
+export const NODE_NAME_PATTERN = /^[A-Za-z0-9._-]{1,128}$/;
+export const NodeName = z.string().regex(NODE_NAME_PATTERN, 'node names are 1-128 characters of A-Z a-z 0-9 . _ -');
+/** 128 random bits, base64url. */
+export const CaptureId = z.string().regex(/^[A-Za-z0-9_-]{22}$/, 'not a capture id');
+
+export const CaptureParams = z.object({ id: CaptureId });
+export const NodeParams = z.object({ id: CaptureId, node: NodeName });
+
+export const CreateCaptureBody = z.object({ name: z.string().trim().max(200).optional() }).strict();
+export const CreateCaptureResponse = z.object({ id: CaptureId, url: z.string() });
+
+export const EventSummary = z.object({ name: z.string(), samples: z.number().int().nonnegative() });
+
+export const NodeSummary = z.object({
+  name: NodeName,
+  format: z.string(),
+  gzip: z.boolean(),
+  bytes: z.number().int().nonnegative(),
+  textBytes: z.number().int().nonnegative(),
+  lines: z.number().int().nonnegative(),
+  samples: z.number().int().nonnegative(),
+  events: z.array(EventSummary),
+  startNs: z.number(),
+  endNs: z.number(),
+  clock: z.enum(['boot', 'epoch', 'none']),
+  hostname: z.string().nullable(),
+  warnings: z.number().int().nonnegative(),
+  /** The first warnings, each with its line number (bad lines are skipped, counted and reported). */
+  warningDetails: z.array(z.object({ line: z.number().int(), message: z.string() })),
+  uploadedAt: z.string(),
+  version: z.string(),
+});
+export type NodeSummary = z.infer<typeof NodeSummary>;
+
+export const Capture = z.object({
+  id: CaptureId,
+  name: z.string(),
+  createdAt: z.string(),
+  nodes: z.array(NodeSummary),
+});
+export type Capture = z.infer<typeof Capture>;
+
+export const CaptureList = z.object({
+  captures: z.array(
+    z.object({ id: CaptureId, name: z.string(), createdAt: z.string(), nodeCount: z.number().int(), samples: z.number().int() }),
+  ),
+});
+export type CaptureList = z.infer<typeof CaptureList>;
+
+/** Query flags are present with value `1` (as in `?kernel=1`), like stackcollapse-perf.pl's switches. */
+const Flag = z
+  .enum(['1', '0', 'true', 'false'])
+  .optional()
+  .transform((v) => v === '1' || v === 'true');
+
+const Ns = z.coerce.number().finite().nonnegative();
+
+export const StackQuery = z.object({
+  pid: Flag,
+  tid: Flag,
+  kernel: Flag,
+  jit: Flag,
+  all: Flag,
+  addrs: Flag,
+  /** Event name; absent means stackcollapse-perf.pl's default (the first event). */
+  event: z.string().min(1).max(256).optional(),
+  fromNs: Ns.optional(),
+  toNs: Ns.optional(),
+});
+export type StackQuery = z.infer<typeof StackQuery>;
+
+/** A flame graph frame path: names root first, joined with ';' (names never contain ';'). */
+export const FramePath = z
+  .string()
+  .max(64 * 1024)
+  .transform((s) => (s.length === 0 ? [] : s.split(';')));
+
+export const FlameQuery = StackQuery.extend({
+  focus: FramePath.optional(),
+  search: z.string().max(500).optional(),
+  maxNodes: z.coerce.number().int().min(100).max(50_000).optional(),
+});
+export type FlameQuery = z.infer<typeof FlameQuery>;
+
+export const NODE_KINDS = ['root', 'process', 'user', 'kernel', 'jit', 'inlined', 'other'] as const;
+export const NodeKind = z.enum(NODE_KINDS);
+
+/**
+ * A flame graph node with short keys (d3-flame-graph reads `n`, `v`, `c`, `l` natively):
+ * n name, v total value (summed periods, as the folded export counts), s self value,
+ * k samples, l kind, c children, m search match (set on aggregate nodes that hide a match),
+ * x number of frames folded into an aggregate node.
+ */
+export interface FlameNode {
+  n: string;
+  v: number;
+  s: number;
+  k: number;
+  l: (typeof NODE_KINDS)[number];
+  c?: FlameNode[];
+  m?: 1;
+  x?: number;
+}
+
+/** Validated shallowly: trees can be deep, and zod's recursive schemas overflow the stack near 900 levels. */
+export const FlameTree = z.object({
+  root: z.custom<FlameNode>((v) => typeof v === 'object' && v !== null && typeof (v as FlameNode).n === 'string' && typeof (v as FlameNode).v === 'number'),
+  total: z.number(),
+  /** The focused frame path that was expanded at full detail. */
+  focus: z.array(z.string()),
+  focusFound: z.boolean(),
+  /** Whether some frames were folded into aggregate nodes. */
+  truncated: z.boolean(),
+  nodes: z.number().int(),
+  /** What `v` counts: `ns` of CPU (clock events' periods), `events` (other periods) or `samples`. */
+  unit: z.enum(['ns', 'events', 'samples']),
+  search: z.object({ term: z.string(), matched: z.number(), total: z.number() }).nullable(),
+});
+export type FlameTree = z.infer<typeof FlameTree>;
+
+export const ErrorBody = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    file: z.string().optional(),
+    line: z.number().int().optional(),
+  }),
+});
+export type ErrorBody = z.infer<typeof ErrorBody>;

@@ -1,0 +1,28 @@
+'use client';
+import type { z } from 'zod';
+import { ErrorBody } from '../api/schemas';
+
+/** An API failure with the server's error code and message. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export async function readError(res: Response): Promise<ApiError> {
+  const body = ErrorBody.safeParse(await res.json().catch(() => null));
+  return body.success ? new ApiError(res.status, body.data.error.code, body.data.error.message) : new ApiError(res.status, 'http_error', `HTTP ${res.status}`);
+}
+
+/** GET a JSON endpoint and validate the answer against its schema. */
+export async function fetchJson<S extends z.ZodType>(url: string, schema: S, init?: RequestInit): Promise<z.infer<S>> {
+  const res = await fetch(url, init);
+  if (!res.ok) throw await readError(res);
+  const parsed = schema.safeParse(await res.json());
+  if (!parsed.success) throw new ApiError(res.status, 'bad_response', `unexpected answer from ${url}`);
+  return parsed.data;
+}

@@ -1,0 +1,23 @@
+'use client';
+import { usePathname, useSearchParams } from 'next/navigation';
+import { useCallback, useMemo } from 'react';
+import { parseViewState, serializeViewState, type ViewState } from '../api/view-state';
+
+/**
+ * The page's view state, read from and written to the URL (validated by the versioned schema).
+ * Updates replace the history entry in place: no navigation, no server round trip.
+ */
+export function useViewState(): [ViewState, (update: (s: ViewState) => ViewState) => void] {
+  const params = useSearchParams();
+  const pathname = usePathname();
+  const state = useMemo(() => parseViewState(new URLSearchParams(params.toString())), [params]);
+  const setState = useCallback(
+    (update: (s: ViewState) => ViewState) => {
+      const current = parseViewState(new URLSearchParams(window.location.search));
+      const next = serializeViewState(update(current)).toString();
+      window.history.replaceState(null, '', `${pathname}?${next}`);
+    },
+    [pathname],
+  );
+  return [state, setState];
+}

@@ -1,0 +1,25 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+const Env = z.object({
+  TRACEFLEET_DATA_DIR: z.string().min(1).default('./data'),
+  /** Largest capture per node, after decompression (default 64 GiB). */
+  TRACEFLEET_MAX_NODE_BYTES: z.coerce.number().int().positive().default(64 * 2 ** 30),
+  /** Memory for parsed profiles and flame trees kept between requests. */
+  TRACEFLEET_CACHE_MB: z.coerce.number().int().positive().default(1024),
+  /** Allow the server to fetch captures from URLs on private networks (off by default). */
+  TRACEFLEET_FETCH_ALLOW_PRIVATE: z.enum(['0', '1']).default('0'),
+});
+
+export type ServerEnv = z.infer<typeof Env> & { dataDir: string };
+
+let cached: ServerEnv | null = null;
+
+/** Validated configuration from the environment (read once). */
+export function serverEnv(): ServerEnv {
+  if (cached) return cached;
+  const parsed = Env.safeParse(process.env);
+  if (!parsed.success) throw new Error(`bad tracefleet configuration: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  cached = { ...parsed.data, dataDir: path.resolve(parsed.data.TRACEFLEET_DATA_DIR) };
+  return cached;
+}

@@ -1,0 +1,68 @@
+import type { z } from 'zod';
+import type { ErrorBody } from '../api/schemas';
+import { CaptureTooLargeError, ParseError, UnknownFormatError } from '../parse';
+import { ModelLimitError } from '../profile/builder';
+import { NotFoundError } from '../store';
+
+/** An error with the HTTP status and machine-readable code it maps to. */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly extra: { file?: string; line?: number } = {},
+  ) {
+    super(message);
+  }
+}
+
+export function json(data: unknown, init: number | ResponseInit = 200): Response {
+  const opts = typeof init === 'number' ? { status: init } : init;
+  return Response.json(data, { ...opts, headers: { 'cache-control': 'no-store', ...opts.headers } });
+}
+
+/** The one mapping from failures to HTTP answers: 4xx for anything a client sent, 500 only for our bugs. */
+export function toHttpError(err: unknown): HttpError {
+  if (err instanceof HttpError) return err;
+  if (err instanceof NotFoundError) return new HttpError(404, 'not_found', `${err.what} not found`);
+  if (err instanceof UnknownFormatError) return new HttpError(415, 'unknown_format', err.message, { file: err.file });
+  if (err instanceof ParseError) return new HttpError(422, 'parse_error', err.message, { file: err.file, line: err.line || undefined });
+  if (err instanceof CaptureTooLargeError) return new HttpError(413, 'too_large', err.message, { file: err.file });
+  if (err instanceof ModelLimitError) return new HttpError(422, 'too_complex', `capture is too complex to index: ${err.message}`);
+  if (isClientAbort(err)) return new HttpError(400, 'aborted', 'the upload was interrupted before it ended');
+  return new HttpError(500, 'internal', 'internal error');
+}
+
+function isClientAbort(err: unknown): boolean {
+  const e = err as { name?: string; code?: string; message?: string } | null;
+  return !!e && (e.name === 'AbortError' || e.code === 'ECONNRESET' || e.code === 'ERR_STREAM_PREMATURE_CLOSE' || /aborted|terminated/i.test(e.message ?? ''));
+}
+
+export function errorResponse(err: unknown): Response {
+  const h = toHttpError(err);
+  if (h.status >= 500) console.error('tracefleet: internal error', err);
+  const body: ErrorBody = { error: { code: h.code, message: h.message, ...h.extra } };
+  return json(body, h.status);
+}
+
+/** Runs a route body, turning every failure into the JSON error body. */
+export async function handle(fn: () => Promise<Response>): Promise<Response> {
+  try {
+    return await fn();
+  } catch (err) {
+    return errorResponse(err);
+  }
+}
+
+/** Validates with a zod schema, or fails with a 400 that says which field was wrong. */
+export function parseOr400<S extends z.ZodType>(schema: S, value: unknown, where: string): z.infer<S> {
+  const r = schema.safeParse(value);
+  if (r.success) return r.data;
+  const detail = r.error.issues.map((i) => `${[where, ...i.path].join('.')}: ${i.message}`).join('; ');
+  const code = where === 'node' || r.error.issues.some((i) => i.path[0] === 'node') ? 'invalid_node_name' : 'bad_request';
+  throw new HttpError(400, code, detail);
+}
+
+export function searchParams(req: Request): Record<string, string> {
+  return Object.fromEntries(new URL(req.url).searchParams);
+}
