@@ -1,0 +1,36 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { expect, type APIRequestContext, type Page } from '@playwright/test';
+import { CreateCaptureResponse } from '../lib/api/schemas';
+
+export const CORPUS = path.resolve(__dirname, '../../shared/corpus');
+export const corpus = (p: string) => path.join(CORPUS, p);
+export const CLUSTER1 = ['a', 'b', 'c', 'd'].map((n) => corpus(`real/cluster1/node-${n}.perf.txt`));
+
+export async function createCapture(request: APIRequestContext, name = 'e2e'): Promise<string> {
+  const res = await request.post('/api/captures', { data: { name } });
+  expect(res.status()).toBe(201);
+  return CreateCaptureResponse.parse(await res.json()).id;
+}
+
+export async function putNode(request: APIRequestContext, id: string, node: string, body: Buffer | string) {
+  return request.put(`/api/captures/${id}/nodes/${node}`, { data: typeof body === 'string' ? Buffer.from(body) : body });
+}
+
+/** Drops files on an element the way a browser does (a drop event carrying a DataTransfer). */
+export async function dropFiles(page: Page, selector: string, files: string[]): Promise<void> {
+  const payload = files.map((f) => ({ name: path.basename(f), b64: readFileSync(f).toString('base64') }));
+  const dataTransfer = await page.evaluateHandle((items) => {
+    const dt = new DataTransfer();
+    for (const { name, b64 } of items) {
+      const bin = atob(b64);
+      const bytes = new Uint8Array(bin.length);
+      for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+      dt.items.add(new File([bytes], name, { type: 'text/plain' }));
+    }
+    return dt;
+  }, payload);
+  await page.dispatchEvent(selector, 'dragenter', { dataTransfer });
+  await page.dispatchEvent(selector, 'dragover', { dataTransfer });
+  await page.dispatchEvent(selector, 'drop', { dataTransfer });
+}

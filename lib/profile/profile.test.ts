@@ -1,0 +1,116 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CORPUS } from '../../tests/corpus';
+import { fold, parseText, readText } from '../../tests/helpers';
+import { ProfileBuilder } from './builder';
+import { collapse, foldedLines } from './collapse';
+import { lodTree, type LodNode } from './flame-tree';
+import { decodeProfile, encodeProfile } from './serialize';
+
+/** A profile from folded-like rows: [comm, frames root first, weight, timeNs]. */
+function build(rows: [string, string[], number, number][]) {
+  const b = new ProfileBuilder('perf-script');
+  const ev = b.eventType('cycles');
+  for (const [comm, frames, weight, t] of rows) {
+    const ids = frames.map((f) => b.frame(f, f.startsWith('k_') ? '[kernel.kallsyms]' : '/bin/app', '')).reverse();
+    b.sample(b.relNs('boot', 100, t), b.stackFromLeafFirst(ids, ids.length), b.thread(comm, -1, 1), 0, ev, weight, weight, 0);
+  }
+  return b.build();
+}
+
+/** Tree as text lines: "  name v" indented by depth (Grafana-style drawings). */
+function draw(n: LodNode, depth = 0, out: string[] = []): string[] {
+  out.push(`${'  '.repeat(depth)}${n.n} ${n.v}${n.l === 'other' ? ' (folded)' : ''}`);
+  for (const c of n.c ?? []) draw(c, depth + 1, out);
+  return out;
+}
+
+describe('collapse and name tree', () => {
+  const p = build([
+    ['app', ['main', 'parse', 'k_read'], 5, 0],
+    ['app', ['main', 'parse'], 3, 1000],
+    ['app', ['main', 'render'], 2, 2000],
+    ['db', ['loop'], 10, 3000],
+  ]);
+
+  it('sums weights per stack and draws the tree', () => {
+    expect(foldedLines(collapse(p, {}))).toEqual(['app;main;parse 3', 'app;main;parse;k_read 5', 'app;main;render 2', 'db;loop 10']);
+    expect(draw(lodTree(collapse(p, {})).root)).toEqual([
+      'all 20',
+      '  app 10',
+      '    main 10',
+      '      parse 8',
+      '        k_read 5',
+      '      render 2',
+      '  db 10',
+      '    loop 10',
+    ]);
+  });
+
+  it('selects a half-open time range', () => {
+    expect(foldedLines(collapse(p, { fromNs: 1000, toNs: 3000 }))).toEqual(['app;main;parse 3', 'app;main;render 2']);
+  });
+
+  it('annotates kernel frames with kernel=1', () => {
+    expect(foldedLines(collapse(p, { kernel: true }))).toContain('app;main;parse;k_read_[k] 5');
+  });
+
+  it('counts samples besides weights', () => {
+    const t = collapse(p, {});
+    expect([t.total(0), t.totalCount(0)]).toEqual([20, 4]);
+  });
+});
+
+describe('level of detail', () => {
+  const rows: [string, string[], number, number][] = [['app', ['main', 'hot'], 1000, 0]];
+  for (let i = 0; i < 50; i++) rows.push(['app', ['main', `cold${String(i).padStart(2, '0')}`], 1, i + 1]);
+  const tree = collapse(build(rows), {});
+
+  it('folds what does not fit the node budget into one aggregate per parent, keeping every sample', () => {
+    const lod = lodTree(tree, { maxNodes: 10 });
+    expect(lod.truncated).toBe(true);
+    const main = lod.root.c?.[0]?.c?.[0] as LodNode;
+    const agg = main.c?.find((c) => c.l === 'other') as LodNode;
+    expect(agg.x).toBe(50 - (10 - 4));
+    const sum = (main.c ?? []).reduce((a, c) => a + c.v, 0);
+    expect(sum).toBe(main.v);
+    expect(lod.root.v).toBe(1050);
+  });
+
+  it('expands the focused frame at full detail, keeping its ancestors', () => {
+    const lod = lodTree(tree, { maxNodes: 10, focus: ['app', 'main'] });
+    expect(lod.focusFound).toBe(true);
+    const main = lod.root.c?.[0]?.c?.[0] as LodNode;
+    expect(main.c?.length).toBeGreaterThan(5);
+    const missing = lodTree(tree, { focus: ['app', 'nope'] });
+    expect(missing.focusFound).toBe(false);
+  });
+
+  it('counts search matches on the full tree, also inside folded frames', () => {
+    const lod = lodTree(tree, { maxNodes: 5, search: 'COLD4' });
+    expect(lod.search).toEqual({ term: 'COLD4', matched: 10, total: 1050 });
+    const main = lod.root.c?.[0]?.c?.[0] as LodNode;
+    expect(main.c?.find((c) => c.l === 'other')?.m).toBe(1);
+  });
+});
+
+describe('serialization', () => {
+  it('round-trips a real profile', async () => {
+    const r = await parseText(readText(path.join(CORPUS, 'real/cluster1/node-b.perf.txt')));
+    const parts = encodeProfile(r.profile);
+    const bytes = new Uint8Array(parts.reduce((a, p) => a + p.length, 0));
+    let o = 0;
+    for (const p of parts) {
+      bytes.set(p, o);
+      o += p.length;
+    }
+    // An odd offset forces the decoder to realign.
+    const shifted = new Uint8Array(bytes.length + 1);
+    shifted.set(bytes, 1);
+    const back = decodeProfile(shifted.subarray(1));
+    expect(back.meta).toEqual(r.profile.meta);
+    expect(fold({ ...r, profile: back }, { kernel: true, jit: true })).toEqual(fold(r, { kernel: true, jit: true }));
+    expect(Array.from(back.samples.timeNs)).toEqual(Array.from(r.profile.samples.timeNs));
+    expect(() => decodeProfile(new Uint8Array(10))).toThrow(/not a tracefleet profile/);
+  });
+});
