@@ -6,6 +6,7 @@ import nextTypescript from 'eslint-config-next/typescript';
 
 const layer = (files, forbidden, why) => ({
   files,
+  ignores: ['**/*.test.ts', '**/contract.ts'],
   rules: {
     'no-restricted-imports': [
       'error',

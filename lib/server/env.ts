@@ -7,8 +7,6 @@ const Env = z.object({
   TRACEFLEET_MAX_NODE_BYTES: z.coerce.number().int().positive().default(64 * 2 ** 30),
   /** Memory for parsed profiles and flame trees kept between requests. */
   TRACEFLEET_CACHE_MB: z.coerce.number().int().positive().default(1024),
-  /** Allow the server to fetch captures from URLs on private networks (off by default). */
-  TRACEFLEET_FETCH_ALLOW_PRIVATE: z.enum(['0', '1']).default('0'),
 });
 
 export type ServerEnv = z.infer<typeof Env> & { dataDir: string };

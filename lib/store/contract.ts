@@ -82,12 +82,13 @@ export function captureStoreContract(name: string, h: StoreHarness): void {
       await s.close();
     });
 
-    it('replaces a node on re-upload and keeps its place in the capture', async () => {
+    it('replaces a node on re-upload; lists nodes in natural name order', async () => {
       const s = await h.open();
       const c = await s.createCapture('c');
       for (const [node, text, p] of [
+        ['n10', 'x', 0],
         ['b', 'b1', 0],
-        ['a', 'a1', 0],
+        ['n2', 'x', 0],
         ['b', 'b2', 1],
       ] as const) {
         const up = await s.beginNodeUpload(c.id, node);
@@ -95,7 +96,7 @@ export function captureStoreContract(name: string, h: StoreHarness): void {
         await up.commit(h.profiles[p], summary(node, h.profiles[p].samples.length));
       }
       const got = await s.getCapture(c.id);
-      expect(got?.nodes.map((n) => n.name)).toEqual(['b', 'a']);
+      expect(got?.nodes.map((n) => n.name)).toEqual(['b', 'n2', 'n10']);
       const raw = await s.openRaw(c.id, 'b');
       expect(raw && (await readAll(raw.stream))).toBe('b2');
       expect((await s.getProfile(c.id, 'b'))?.profile.samples.length).toBe(h.profiles[1].samples.length);

@@ -23,7 +23,6 @@ interface NodeRow {
   name: string;
   version: string;
   summary: string;
-  position: number;
 }
 
 /**
@@ -56,7 +55,6 @@ export class DiskStore implements CaptureStore {
         name TEXT NOT NULL,
         version TEXT NOT NULL,
         summary TEXT NOT NULL,
-        position INTEGER NOT NULL,
         PRIMARY KEY (capture_id, name)
       );
     `);
@@ -81,7 +79,7 @@ export class DiskStore implements CaptureStore {
   async getCapture(id: string): Promise<CaptureRecord | null> {
     const row = this.db.prepare('SELECT id, name, created_at FROM captures WHERE id = ?').get(id) as { id: string; name: string; created_at: string } | undefined;
     if (!row) return null;
-    const nodes = (this.db.prepare('SELECT * FROM nodes WHERE capture_id = ? ORDER BY position').all(id) as NodeRow[]).map(parseSummary);
+    const nodes = (this.db.prepare('SELECT * FROM nodes WHERE capture_id = ?').all(id) as NodeRow[]).map(parseSummary).sort((a, b) => byNodeName(a.name, b.name));
     return { id: row.id, name: row.name, createdAt: row.created_at, nodes };
   }
 
@@ -127,18 +125,14 @@ export class DiskStore implements CaptureStore {
         await syncDir(dir);
         const summary: NodeSummary = { ...partial, name: node, uploadedAt: new Date().toISOString(), version };
         const previous = this.db.transaction(() => {
-          const old = this.db.prepare('SELECT version, position FROM nodes WHERE capture_id = ? AND name = ?').get(captureId, node) as
-            | { version: string; position: number }
-            | undefined;
           if (!this.db.prepare('SELECT 1 FROM captures WHERE id = ?').get(captureId)) throw new NotFoundError('capture');
-          const position =
-            old?.position ?? ((this.db.prepare('SELECT COALESCE(MAX(position), -1) + 1 AS p FROM nodes WHERE capture_id = ?').get(captureId) as { p: number }).p);
+          const old = this.db.prepare('SELECT version FROM nodes WHERE capture_id = ? AND name = ?').get(captureId, node) as { version: string } | undefined;
           this.db
             .prepare(
-              `INSERT INTO nodes (capture_id, name, version, summary, position) VALUES (?, ?, ?, ?, ?)
+              `INSERT INTO nodes (capture_id, name, version, summary) VALUES (?, ?, ?, ?)
                ON CONFLICT (capture_id, name) DO UPDATE SET version = excluded.version, summary = excluded.summary`,
             )
-            .run(captureId, node, version, JSON.stringify(summary), position);
+            .run(captureId, node, version, JSON.stringify(summary));
           return old?.version;
         })();
         if (previous) await this.removeFiles(captureId, node, previous);
@@ -208,6 +202,11 @@ export class DiskStore implements CaptureStore {
       }
     }
   }
+}
+
+/** Natural order: node-2 before node-10. */
+export function byNodeName(a: string, b: string): number {
+  return a.localeCompare(b, 'en', { numeric: true }) || (a < b ? -1 : a > b ? 1 : 0);
 }
 
 function parseSummary(row: NodeRow): NodeSummary {

@@ -63,7 +63,7 @@ describe('record and frame lines', () => {
     expect(samples.cpu[1]).toBe(-1); // no cpu column
     expect(samples.period[1]).toBe(0); // no period field
     expect(samples.weight[1]).toBe(1);
-    expect(samples.timeNs[1] - samples.timeNs[0]).toBe(950000000 - 949428123);
+    expect((samples.timeNs[1] as number) - (samples.timeNs[0] as number)).toBe(950000000 - 949428123);
     expect(fold(r, { pid: true })).toEqual([
       'FS_Broker_5906-7564;[unknown];[libbar.so];operator new;std::vector<int, std::allocator<int> >::push_back 250000',
       'java-100;com/example/Foo:::bar 1',
