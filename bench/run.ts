@@ -12,10 +12,11 @@ import { createGzip } from 'node:zlib';
 import { parseCapture } from '../lib/parse';
 import { collapse, foldedLines } from '../lib/profile/collapse';
 import { lodTree } from '../lib/profile/flame-tree';
+import { CORPUS } from '../tests/corpus';
 
 const SIZE_MB = Number(process.env.TRACEFLEET_BENCH_MB ?? 200);
 const DIR = path.resolve(__dirname, '../.bench');
-const TOOLS = path.resolve(__dirname, '../../shared/tools/make-bench-input.sh');
+const TOOLS = path.join(CORPUS, '../tools/make-bench-input.sh');
 
 function row(name: string, value: string, note = ''): void {
   console.log(`${name.padEnd(46)} ${value.padStart(14)}  ${note}`);

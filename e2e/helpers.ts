@@ -2,8 +2,9 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, type APIRequestContext, type Page } from '@playwright/test';
 import { CreateCaptureResponse } from '../lib/api/schemas';
+import { CORPUS } from '../tests/corpus';
 
-export const CORPUS = path.resolve(__dirname, '../../shared/corpus');
+export { CORPUS };
 export const corpus = (p: string) => path.join(CORPUS, p);
 export const CLUSTER1 = ['a', 'b', 'c', 'd'].map((n) => corpus(`real/cluster1/node-${n}.perf.txt`));
 

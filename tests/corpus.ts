@@ -6,7 +6,13 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { NamingOptions } from '../lib/profile/collapse';
 
-export const CORPUS = path.resolve(__dirname, '../../shared/corpus');
+/**
+ * The shared corpus: TRACEFLEET_CORPUS, else ../shared/corpus beside the checkout (where it
+ * lives on these machines), else /work/shared/corpus (a clone made elsewhere).
+ */
+export const CORPUS = [process.env.TRACEFLEET_CORPUS, path.resolve(__dirname, '../../shared/corpus'), '/work/shared/corpus'].find(
+  (p): p is string => !!p && existsSync(p),
+) ?? path.resolve(__dirname, '../../shared/corpus');
 
 export type Option = 'default' | 'pid' | 'tid' | 'kernel' | 'jit' | 'all' | 'addrs';
 

@@ -1,7 +1,7 @@
 import { Growable } from '../util/growable';
 import { StringTable } from '../util/intern';
 import { classifyFrame } from './kinds';
-import type { ClockKind, EventType, ParseWarning, Profile, ProfileMeta } from './types';
+import type { ClockKind, EventType, ParseWarning, Profile, ProfileMeta, SchedTable, SyscallTable } from './types';
 
 const MAX_WARNINGS = 100;
 /** Stack children are found through one map keyed by parent * 2^24 + frame. */
@@ -46,6 +46,8 @@ export class ProfileBuilder {
   private defaultEvent = -1;
 
   private readonly s = new SampleColumns();
+  private readonly sc = new SyscallColumns();
+  private readonly switches: { timeNs: number; cpu: number; prev: number; prevState: number; next: number }[] = [];
 
   private readonly warnings: ParseWarning[] = [];
   private warningCount = 0;
@@ -139,10 +141,24 @@ export class ProfileBuilder {
     return id;
   }
 
-  /** `timeNs` from relNs(), NaN when the record has no time. */
-  sample(timeNs: number, stack: number, thread: number, cpu: number, event: number, period: number, weight: number, flags: number): void {
+  /** `timeNs` from relNs(), NaN when the record has no time. `payload`: string index of a generic event's text. */
+  sample(timeNs: number, stack: number, thread: number, cpu: number, event: number, period: number, weight: number, flags: number, payload = 0): void {
     if (this.defaultEvent < 0 && (flags & 1) === 0) this.defaultEvent = event;
-    this.s.push(timeNs, stack, thread, cpu, event, period, weight, flags);
+    this.s.push(timeNs, stack, thread, cpu, event, period, weight, flags, payload);
+  }
+
+  /** A syscall interval (times from relNs(); durationNs NaN when it never returned). */
+  syscall(startNs: number, durationNs: number, thread: number, cpu: number, name: string, ret: number, errno: string, flags: number): void {
+    this.sc.push(startNs, durationNs, thread, cpu, this.strings.intern(name), ret, errno ? this.strings.intern(errno) : 0, flags);
+  }
+
+  get syscallCount(): number {
+    return this.sc.length;
+  }
+
+  /** A context switch on `cpu`: `prev` stops running (leaving in `prevState`), `next` starts. */
+  schedSwitch(timeNs: number, cpu: number, prev: number, prevState: string, next: number): void {
+    this.switches.push({ timeNs, cpu, prev, prevState: this.strings.intern(prevState), next });
   }
 
   get sampleCount(): number {
@@ -151,15 +167,23 @@ export class ProfileBuilder {
 
   build(): Profile {
     const cols = this.s.trimmed();
+    const sys = this.sc.trimmed();
     const n = cols.timeNs.length;
     let time = cols.timeNs;
+    // The capture starts at its earliest timestamp of any kind (samples, syscalls, switches).
     let minT = Infinity;
     let maxT = -Infinity;
-    for (let i = 0; i < n; i++) {
-      const t = time[i] as number;
+    const see = (t: number) => {
       if (t < minT) minT = t;
       if (t > maxT) maxT = t;
+    };
+    for (let i = 0; i < n; i++) see(time[i] as number);
+    for (let i = 0; i < sys.startNs.length; i++) {
+      see(sys.startNs[i] as number);
+      const d = sys.durationNs[i] as number;
+      if (!Number.isNaN(d)) see((sys.startNs[i] as number) + d);
     }
+    for (const sw of this.switches) see(sw.timeNs);
     if (minT === Infinity) {
       minT = 0;
       maxT = 0;
@@ -170,7 +194,7 @@ export class ProfileBuilder {
       time[i] = Number.isNaN(t) ? 0 : t - minT;
       if (i > 0 && (time[i] as number) < (time[i - 1] as number)) sorted = false;
     }
-    const columns = { stack: cols.stack, thread: cols.thread, cpu: cols.cpu, event: cols.event, period: cols.period, weight: cols.weight, flags: cols.flags };
+    const columns = { stack: cols.stack, thread: cols.thread, cpu: cols.cpu, event: cols.event, period: cols.period, weight: cols.weight, flags: cols.flags, payload: cols.payload };
     if (!sorted) {
       const order = stableTimeOrder(time);
       time = permute(time, order);
@@ -181,7 +205,10 @@ export class ProfileBuilder {
       columns.period = permute(columns.period, order);
       columns.weight = permute(columns.weight, order);
       columns.flags = permute(columns.flags, order);
+      columns.payload = permute(columns.payload, order);
     }
+    const syscalls = sortSyscalls(sys, minT);
+    const sched = buildSlices(this.switches, minT, maxT - minT);
 
     const eventSamples = new Array<number>(this.eventNames.length).fill(0);
     const eventWeight = new Array<number>(this.eventNames.length).fill(0);
@@ -203,7 +230,7 @@ export class ProfileBuilder {
       format: this.format,
       headerEvents: [...this.headerEvents],
       clock: { kind: this.clockKind, originSec: base + wholeSec, originNsOfSec: Math.round(minT - wholeSec * 1e9) },
-      durationNs: n > 0 ? maxT - minT : 0,
+      durationNs: maxT - minT,
       lines: this.lineCount,
       warningCount: this.warningCount,
       warnings: [...this.warnings],
@@ -229,6 +256,8 @@ export class ProfileBuilder {
       eventTypes,
       defaultEvent: this.defaultEvent,
       samples: { length: n, timeNs: time, ...columns },
+      syscalls,
+      sched,
     };
   }
 }
@@ -285,8 +314,9 @@ class SampleColumns {
   period = new Float64Array(this.cap);
   weight = new Float64Array(this.cap);
   flags = new Uint8Array(this.cap);
+  payload = new Uint32Array(this.cap);
 
-  push(timeNs: number, stack: number, thread: number, cpu: number, event: number, period: number, weight: number, flags: number): void {
+  push(timeNs: number, stack: number, thread: number, cpu: number, event: number, period: number, weight: number, flags: number, payload: number): void {
     if (this.length === this.cap) this.grow();
     const i = this.length++;
     this.timeNs[i] = timeNs;
@@ -297,6 +327,7 @@ class SampleColumns {
     this.period[i] = period;
     this.weight[i] = weight;
     this.flags[i] = flags;
+    this.payload[i] = payload;
   }
 
   trimmed() {
@@ -310,6 +341,7 @@ class SampleColumns {
       period: this.period.slice(0, n),
       weight: this.weight.slice(0, n),
       flags: this.flags.slice(0, n),
+      payload: this.payload.slice(0, n),
     };
   }
 
@@ -328,5 +360,121 @@ class SampleColumns {
     this.period = grow(this.period, (n) => new Float64Array(n));
     this.weight = grow(this.weight, (n) => new Float64Array(n));
     this.flags = grow(this.flags, (n) => new Uint8Array(n));
+    this.payload = grow(this.payload, (n) => new Uint32Array(n));
   }
+}
+
+/** Syscall columns while building (plain arrays: syscalls are far fewer than samples). */
+class SyscallColumns {
+  readonly startNs: number[] = [];
+  readonly durationNs: number[] = [];
+  readonly thread: number[] = [];
+  readonly cpu: number[] = [];
+  readonly name: number[] = [];
+  readonly ret: number[] = [];
+  readonly errno: number[] = [];
+  readonly flags: number[] = [];
+
+  get length(): number {
+    return this.startNs.length;
+  }
+
+  push(startNs: number, durationNs: number, thread: number, cpu: number, name: number, ret: number, errno: number, flags: number): void {
+    this.startNs.push(startNs);
+    this.durationNs.push(durationNs);
+    this.thread.push(thread);
+    this.cpu.push(cpu);
+    this.name.push(name);
+    this.ret.push(ret);
+    this.errno.push(errno);
+    this.flags.push(flags);
+  }
+
+  trimmed() {
+    return {
+      startNs: Float64Array.from(this.startNs),
+      durationNs: Float64Array.from(this.durationNs),
+      thread: Uint32Array.from(this.thread),
+      cpu: Int32Array.from(this.cpu),
+      name: Uint32Array.from(this.name),
+      ret: Float64Array.from(this.ret),
+      errno: Uint32Array.from(this.errno),
+      flags: Uint8Array.from(this.flags),
+    };
+  }
+}
+
+function sortSyscalls(sys: ReturnType<SyscallColumns['trimmed']>, minT: number): SyscallTable {
+  const n = sys.startNs.length;
+  for (let i = 0; i < n; i++) sys.startNs[i] = (sys.startNs[i] as number) - minT;
+  let sorted = true;
+  for (let i = 1; i < n && sorted; i++) if ((sys.startNs[i] as number) < (sys.startNs[i - 1] as number)) sorted = false;
+  if (sorted) return { length: n, ...sys };
+  const order = stableTimeOrder(sys.startNs);
+  return {
+    length: n,
+    startNs: permute(sys.startNs, order),
+    durationNs: permute(sys.durationNs, order),
+    thread: permute(sys.thread, order),
+    cpu: permute(sys.cpu, order),
+    name: permute(sys.name, order),
+    ret: permute(sys.ret, order),
+    errno: permute(sys.errno, order),
+    flags: permute(sys.flags, order),
+  };
+}
+
+/**
+ * CPU slices from context switches: on each CPU, a task runs from the switch that brings it in
+ * to the switch that takes it out. The first task seen on a CPU is taken to run from the
+ * capture's start; the last one runs to its end (endState 0: still running).
+ */
+function buildSlices(switches: { timeNs: number; cpu: number; prev: number; prevState: number; next: number }[], minT: number, end: number): SchedTable {
+  const byCpu = new Map<number, typeof switches>();
+  for (const sw of switches) {
+    let list = byCpu.get(sw.cpu);
+    if (!list) byCpu.set(sw.cpu, (list = []));
+    list.push(sw);
+  }
+  const cpu: number[] = [];
+  const start: number[] = [];
+  const stop: number[] = [];
+  const thread: number[] = [];
+  const state: number[] = [];
+  for (const [c, list] of [...byCpu.entries()].sort((a, b) => a[0] - b[0])) {
+    list.sort((a, b) => a.timeNs - b.timeNs);
+    let since = 0;
+    let running = -1;
+    for (const sw of list) {
+      const t = sw.timeNs - minT;
+      cpu.push(c);
+      start.push(since);
+      stop.push(t);
+      thread.push(sw.prev);
+      state.push(sw.prevState);
+      since = t;
+      running = sw.next;
+    }
+    if (running >= 0) {
+      cpu.push(c);
+      start.push(since);
+      stop.push(Math.max(since, end));
+      thread.push(running);
+      state.push(0);
+    }
+  }
+  const order = stableTimeOrder(Float64Array.from(start));
+  const pick = <T extends Float64Array | Int32Array | Uint32Array>(src: number[], make: (n: number) => T): T => {
+    const out = make(src.length);
+    for (let i = 0; i < order.length; i++) out[i] = src[order[i] as number] as number;
+    return out;
+  };
+  return {
+    length: start.length,
+    cpu: pick(cpu, (n) => new Int32Array(n)),
+    startNs: pick(start, (n) => new Float64Array(n)),
+    endNs: pick(stop, (n) => new Float64Array(n)),
+    thread: pick(thread, (n) => new Uint32Array(n)),
+    endState: pick(state, (n) => new Uint32Array(n)),
+  };
 }

@@ -6,7 +6,8 @@ import type { EventType, Profile, ProfileMeta } from './types';
  * nothing but the header: columns are views on the buffer read from disk.
  */
 const MAGIC = 'TRACEFLEET-PROFILE 1\n';
-export const PROFILE_FORMAT_VERSION = 1;
+/** 2 added samples.payload and the syscall and sched tables (v1 files read with them empty). */
+export const PROFILE_FORMAT_VERSION = 2;
 
 type Column = Float64Array | Int32Array | Uint32Array | Uint16Array | Uint8Array;
 const CTORS = { f64: Float64Array, i32: Int32Array, u32: Uint32Array, u16: Uint16Array, u8: Uint8Array } as const;
@@ -48,6 +49,20 @@ function columnsOf(p: Profile): [string, Column][] {
     ['samples.period', p.samples.period],
     ['samples.weight', p.samples.weight],
     ['samples.flags', p.samples.flags],
+    ['samples.payload', p.samples.payload],
+    ['syscalls.startNs', p.syscalls.startNs],
+    ['syscalls.durationNs', p.syscalls.durationNs],
+    ['syscalls.thread', p.syscalls.thread],
+    ['syscalls.cpu', p.syscalls.cpu],
+    ['syscalls.name', p.syscalls.name],
+    ['syscalls.ret', p.syscalls.ret],
+    ['syscalls.errno', p.syscalls.errno],
+    ['syscalls.flags', p.syscalls.flags],
+    ['sched.cpu', p.sched.cpu],
+    ['sched.startNs', p.sched.startNs],
+    ['sched.endNs', p.sched.endNs],
+    ['sched.thread', p.sched.thread],
+    ['sched.endState', p.sched.endState],
   ];
 }
 
@@ -85,7 +100,7 @@ export function decodeProfile(bytes: Uint8Array): Profile {
   const jsonLen = new DataView(bytes.buffer, bytes.byteOffset + pre.length, 8).getFloat64(0, true);
   const jsonStart = pre.length + 8;
   const header = JSON.parse(new TextDecoder().decode(bytes.subarray(jsonStart, jsonStart + jsonLen))) as Header;
-  if (header.version !== PROFILE_FORMAT_VERSION) throw new ProfileDecodeError(`profile format ${header.version} is not supported`);
+  if (header.version < 1 || header.version > PROFILE_FORMAT_VERSION) throw new ProfileDecodeError(`profile format ${header.version} is not supported`);
   const headLen = jsonStart + jsonLen;
   let base = headLen + ((8 - (headLen % 8)) % 8);
   if ((bytes.byteOffset + base) % 8 !== 0) {
@@ -95,8 +110,9 @@ export function decodeProfile(bytes: Uint8Array): Profile {
     bytes = copy;
     base = 0;
   }
-  const col = <T extends Column>(name: string): T => {
+  const col = <T extends Column>(name: string, missing?: () => T): T => {
     const c = header.columns.find((x) => x.name === name);
+    if (!c && missing) return missing();
     if (!c) throw new ProfileDecodeError(`profile lacks column ${name}`);
     const Ctor = CTORS[c.type];
     const start = bytes.byteOffset + base + c.offset;
@@ -116,6 +132,25 @@ export function decodeProfile(bytes: Uint8Array): Profile {
     weight: col<Float64Array>('samples.weight'),
     flags: col<Uint8Array>('samples.flags'),
   };
+  const payload = col<Uint32Array>('samples.payload', () => new Uint32Array(samples.timeNs.length));
+  const empty = <T extends Column>(make: (n: number) => T) => () => make(0);
+  const syscalls = {
+    startNs: col<Float64Array>('syscalls.startNs', empty((n) => new Float64Array(n))),
+    durationNs: col<Float64Array>('syscalls.durationNs', empty((n) => new Float64Array(n))),
+    thread: col<Uint32Array>('syscalls.thread', empty((n) => new Uint32Array(n))),
+    cpu: col<Int32Array>('syscalls.cpu', empty((n) => new Int32Array(n))),
+    name: col<Uint32Array>('syscalls.name', empty((n) => new Uint32Array(n))),
+    ret: col<Float64Array>('syscalls.ret', empty((n) => new Float64Array(n))),
+    errno: col<Uint32Array>('syscalls.errno', empty((n) => new Uint32Array(n))),
+    flags: col<Uint8Array>('syscalls.flags', empty((n) => new Uint8Array(n))),
+  };
+  const sched = {
+    cpu: col<Int32Array>('sched.cpu', empty((n) => new Int32Array(n))),
+    startNs: col<Float64Array>('sched.startNs', empty((n) => new Float64Array(n))),
+    endNs: col<Float64Array>('sched.endNs', empty((n) => new Float64Array(n))),
+    thread: col<Uint32Array>('sched.thread', empty((n) => new Uint32Array(n))),
+    endState: col<Uint32Array>('sched.endState', empty((n) => new Uint32Array(n))),
+  };
   return {
     meta: header.meta,
     strings: header.strings,
@@ -124,6 +159,8 @@ export function decodeProfile(bytes: Uint8Array): Profile {
     frames: { length: frames.symbol.length, ...frames },
     stacks: { length: stacks.parent.length, ...stacks },
     threads: { length: threads.comm.length, ...threads },
-    samples: { length: samples.timeNs.length, ...samples },
+    samples: { length: samples.timeNs.length, ...samples, payload },
+    syscalls: { length: syscalls.startNs.length, ...syscalls },
+    sched: { length: sched.startNs.length, ...sched },
   };
 }

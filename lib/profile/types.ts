@@ -67,6 +67,46 @@ export interface SampleTable {
   /** What stackcollapse-perf.pl counts for the sample: the period when printed, else 1. */
   readonly weight: Float64Array;
   readonly flags: Uint8Array;
+  /** Payload of a generic event (string index, 0 = none or decoded into another table). */
+  readonly payload: Uint32Array;
+}
+
+/** Syscall flags. */
+export const SyscallFlag = {
+  /** Entered but never seen returning (exit_group, a capture that ends mid-call). */
+  Unfinished: 1,
+  /** Failed: a negative errno (-1 E… in strace), or ? ERESTART… */
+  Error: 2,
+  /** strace printed it as `<unfinished ...>` … `<... resumed>`. */
+  Resumed: 4,
+} as const;
+
+/** Syscalls as intervals, sorted by start. */
+export interface SyscallTable {
+  readonly length: number;
+  readonly startNs: Float64Array;
+  /** NaN when the call never returned within the capture. */
+  readonly durationNs: Float64Array;
+  readonly thread: Uint32Array;
+  readonly cpu: Int32Array;
+  /** Syscall name (string index). */
+  readonly name: Uint32Array;
+  /** Return value; NaN when unknown (`= ?`, unfinished). */
+  readonly ret: Float64Array;
+  /** errno name (string index, 0 = none). */
+  readonly errno: Uint32Array;
+  readonly flags: Uint8Array;
+}
+
+/** Who ran on each CPU when (from sched_switch), sorted by start. */
+export interface SchedTable {
+  readonly length: number;
+  readonly cpu: Int32Array;
+  readonly startNs: Float64Array;
+  readonly endNs: Float64Array;
+  readonly thread: Uint32Array;
+  /** prev_state when the task was switched out (string index: R, S, D, X, …; 0 = still running at the end). */
+  readonly endState: Uint32Array;
 }
 
 export interface ParseWarning {
@@ -82,8 +122,9 @@ export interface ProfileMeta {
   readonly capturedOn?: string;
   readonly perfVersion?: string;
   readonly osRelease?: string;
-  readonly arch?: string;
   readonly nrcpusOnline?: number;
+  /** Syscall numbering used to name raw syscall numbers. */
+  readonly arch?: string;
   /** Event names from the `--header` block. */
   readonly headerEvents: readonly string[];
   /**
@@ -109,4 +150,6 @@ export interface Profile {
   /** Event stackcollapse-perf.pl would default its filter to (first filterable event seen), -1 if none. */
   readonly defaultEvent: number;
   readonly samples: SampleTable;
+  readonly syscalls: SyscallTable;
+  readonly sched: SchedTable;
 }
