@@ -1,11 +1,14 @@
 'use client';
 import { useEffect, useMemo, useState } from 'react';
 import type { Capture } from '@/lib/api/schemas';
+import type { ViewName } from '@/lib/api/view-state';
 import { useCapture } from '@/lib/client/queries';
-import { useViewState } from '@/lib/client/view-state';
-import { formatCount, formatDurationNs } from '@/lib/viz/format';
+import { useViewState, withNode } from '@/lib/client/view-state';
+import { formatCount } from '@/lib/viz/format';
 import { CopyLink } from '../ui/CopyLink';
 import { NodeFlame } from './NodeFlame';
+import { SyscallsView } from './SyscallsView';
+import { TimelineView } from './TimelineView';
 import styles from './CaptureView.module.css';
 
 /** Debounced copy of a value (search typing → one request per pause). */
@@ -17,6 +20,12 @@ function useDebounced<T>(value: T, ms: number): T {
   }, [value, ms]);
   return v;
 }
+
+const TABS: [ViewName, string][] = [
+  ['flame', 'Flame graphs'],
+  ['timeline', 'Timeline'],
+  ['syscalls', 'Syscalls'],
+];
 
 export function CaptureView({ initial }: { initial: Capture }) {
   const { data } = useCapture(initial.id, initial);
@@ -36,6 +45,7 @@ export function CaptureView({ initial }: { initial: Capture }) {
   }, [capture.nodes]);
 
   const totalSamples = capture.nodes.reduce((a, n) => a + n.samples, 0);
+  const selected = capture.nodes.find((n) => n.name === view.node) ?? capture.nodes[0];
 
   return (
     <main className="page">
@@ -45,11 +55,25 @@ export function CaptureView({ initial }: { initial: Capture }) {
             {capture.name}
           </h1>
           <div className="muted">
-            {capture.nodes.length} node{capture.nodes.length === 1 ? '' : 's'} · {formatCount(totalSamples)} samples · created {capture.createdAt.replace('T', ' ').slice(0, 16)} UTC
+            {capture.nodes.length} node{capture.nodes.length === 1 ? '' : 's'} · {formatCount(totalSamples)} records · created {capture.createdAt.replace('T', ' ').slice(0, 16)} UTC
           </div>
         </div>
         <CopyLink />
       </div>
+      <nav className={styles.tabs} role="tablist">
+        {TABS.map(([name, label]) => (
+          <button
+            key={name}
+            role="tab"
+            aria-selected={view.view === name}
+            className={`${styles.tab} ${view.view === name ? styles.activeTab : ''}`}
+            onClick={() => setView((s) => ({ ...s, view: name }))}
+            data-testid={`tab-${name}`}
+          >
+            {label}
+          </button>
+        ))}
+      </nav>
       <div className={styles.toolbar}>
         <input
           type="search"
@@ -63,7 +87,7 @@ export function CaptureView({ initial }: { initial: Capture }) {
         {events.length > 1 && (
           <label>
             Event{' '}
-            <select value={view.event ?? ''} onChange={(e) => setView((s) => ({ ...s, event: e.target.value || undefined, zoom: {} }))} data-testid="event-select">
+            <select value={view.event ?? ''} onChange={(e) => setView((s) => ({ ...s, event: e.target.value || undefined, zoom: {}, cells: {} }))} data-testid="event-select">
               <option value="">default (first event, as stackcollapse-perf.pl)</option>
               {events.map(([name, nodes]) => (
                 <option key={name} value={name}>
@@ -74,10 +98,16 @@ export function CaptureView({ initial }: { initial: Capture }) {
             </select>
           </label>
         )}
-        {Object.keys(view.zoom).length > 0 && <button onClick={() => setView((s) => ({ ...s, zoom: {} }))}>Reset all zooms</button>}
+        {Object.keys(view.zoom).length + Object.keys(view.range).length + Object.keys(view.cells).length > 0 && (
+          <button onClick={() => setView((s) => ({ ...s, zoom: {}, range: {}, cells: {} }))}>Reset zooms and ranges</button>
+        )}
       </div>
-      {capture.nodes.length === 0 ? (
+      {capture.nodes.length === 0 || !selected ? (
         <p className="muted">This capture has no nodes yet. Upload one with PUT /api/captures/{capture.id}/nodes/NODE (see the README).</p>
+      ) : view.view === 'timeline' ? (
+        <TimelineView capture={capture} view={view} setView={setView} selected={selected} />
+      ) : view.view === 'syscalls' ? (
+        <SyscallsView capture={capture} view={view} setView={setView} selected={selected} />
       ) : (
         <div className={styles.grid}>
           {capture.nodes.map((n) => (
@@ -89,15 +119,16 @@ export function CaptureView({ initial }: { initial: Capture }) {
               zoom={view.zoom[n.name] ?? []}
               search={view.search}
               event={view.event}
+              range={view.range[n.name]}
+              cells={view.cells[n.name]}
               onSelect={() => setView((s) => (s.node === n.name ? s : { ...s, node: n.name }))}
               onZoom={(path) => setView((s) => ({ ...s, node: n.name, zoom: { ...s.zoom, [n.name]: path } }))}
+              onClearRange={() => setView((s) => ({ ...s, range: withNode(s.range, n.name, undefined) }))}
+              onClearCells={() => setView((s) => ({ ...s, cells: withNode(s.cells, n.name, undefined) }))}
             />
           ))}
         </div>
       )}
-      <p className="muted" style={{ marginTop: 18 }}>
-        Durations: {capture.nodes.map((n) => `${n.name} ${formatDurationNs(n.endNs - n.startNs)}`).join(' · ')}
-      </p>
     </main>
   );
 }

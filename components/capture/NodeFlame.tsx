@@ -1,5 +1,5 @@
 'use client';
-import type { NodeSummary } from '@/lib/api/schemas';
+import type { CellSelection, NodeSummary } from '@/lib/api/schemas';
 import { api } from '@/lib/api/urls';
 import { useFlameTree } from '@/lib/client/queries';
 import { formatCount, formatDurationNs, formatPercent } from '@/lib/viz/format';
@@ -13,17 +13,24 @@ interface Props {
   zoom: string[];
   search: string;
   event?: string;
+  /** Time range of this node (ns since its first record), from the timeline brush. */
+  range?: [number, number];
+  /** Subsecond-heatmap selection. */
+  cells?: CellSelection;
   onSelect: () => void;
   onZoom: (path: string[]) => void;
+  onClearRange?: () => void;
+  onClearCells?: () => void;
 }
 
 /** One node's card: header, search match share, and its flame graph. */
-export function NodeFlame({ captureId, node, selected, zoom, search, event, onSelect, onZoom }: Props) {
-  const base = useFlameTree(captureId, node.name, { event, search }, node.version);
+export function NodeFlame({ captureId, node, selected, zoom, search, event, range, cells, onSelect, onZoom, onClearRange, onClearCells }: Props) {
+  const filter = { event, search, fromNs: range?.[0], toNs: range?.[1], sel: cells };
+  const base = useFlameTree(captureId, node.name, filter, node.version);
   // The server folds frames below the pixel budget; when zooming into such a tree, ask for
   // the zoomed subtree at full detail.
   const needFocus = !!base.data?.truncated && zoom.length > 0;
-  const focused = useFlameTree(captureId, node.name, { event, search, focus: needFocus ? zoom : [] }, node.version);
+  const focused = useFlameTree(captureId, node.name, { ...filter, focus: needFocus ? zoom : [] }, node.version);
   const tree = needFocus && focused.data ? focused.data : base.data;
   const error = base.error ?? focused.error;
   const folded = `${api.folded(captureId, node.name)}${event ? `?event=${encodeURIComponent(event)}` : ''}`;
@@ -54,6 +61,35 @@ export function NodeFlame({ captureId, node, selected, zoom, search, event, onSe
           <a href={api.raw(captureId, node.name)}>raw</a>
         </div>
       </header>
+      {(range || cells) && (
+        <div className={styles.filters} data-testid="flame-filter">
+          {tree && (
+            <span>
+              <strong data-testid="flame-samples">{tree.root.k}</strong> of {node.samples} records
+            </span>
+          )}
+          {range && (
+            <span className={styles.chip}>
+              {formatDurationNs(range[0])}–{formatDurationNs(range[1])}
+              {onClearRange && (
+                <button onClick={onClearRange} aria-label="clear time range">
+                  ×
+                </button>
+              )}
+            </span>
+          )}
+          {cells && (
+            <span className={styles.chip}>
+              heatmap selection
+              {onClearCells && (
+                <button onClick={onClearCells} aria-label="clear heatmap selection">
+                  ×
+                </button>
+              )}
+            </span>
+          )}
+        </div>
+      )}
       {zoom.length > 0 && (
         <div className={styles.crumbs}>
           <button onClick={() => onZoom([])} data-testid="reset-zoom">
@@ -70,7 +106,10 @@ export function NodeFlame({ captureId, node, selected, zoom, search, event, onSe
       ) : !tree ? (
         <p className="muted">loading…</p>
       ) : tree.total === 0 ? (
-        <p className="muted">No samples{event ? ` for event ${event}` : ''} on this node.</p>
+        <p className="muted">
+          No samples{event ? ` for event ${event}` : ''}
+          {range || cells ? ' in this selection' : ' on this node'}.
+        </p>
       ) : (
         <FlameGraph root={tree.root} zoom={zoom} search={search} onZoom={onZoom} unit={tree.unit} />
       )}

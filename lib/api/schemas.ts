@@ -61,6 +61,17 @@ const Flag = z
 
 const Ns = z.coerce.number().finite().nonnegative();
 
+/** A subsecond-heatmap selection: `colNs,rowNs,c0,c1,r0,r1` (columns and rows inclusive). */
+export const CellSelection = z
+  .string()
+  .regex(/^\d+(\.\d+)?,\d+(\.\d+)?,\d+,\d+,\d+,\d+$/, 'sel is colNs,rowNs,c0,c1,r0,r1')
+  .transform((s) => {
+    const [colNs, rowNs, c0, c1, r0, r1] = s.split(',').map(Number) as [number, number, number, number, number, number];
+    return { colNs, rowNs, c0: Math.min(c0, c1), c1: Math.max(c0, c1), r0: Math.min(r0, r1), r1: Math.max(r0, r1) };
+  })
+  .refine((c) => c.colNs > 0 && c.rowNs > 0 && c.rowNs <= c.colNs, 'sel needs 0 < rowNs <= colNs');
+export type CellSelection = z.infer<typeof CellSelection>;
+
 export const StackQuery = z.object({
   pid: Flag,
   tid: Flag,
@@ -72,6 +83,7 @@ export const StackQuery = z.object({
   event: z.string().min(1).max(256).optional(),
   fromNs: Ns.optional(),
   toNs: Ns.optional(),
+  sel: CellSelection.optional(),
 });
 export type StackQuery = z.infer<typeof StackQuery>;
 
@@ -133,3 +145,91 @@ export const ErrorBody = z.object({
   }),
 });
 export type ErrorBody = z.infer<typeof ErrorBody>;
+
+export const RangeQuery = z.object({ fromNs: Ns.optional(), toNs: Ns.optional() });
+
+export const SyscallRow = z.object({
+  name: z.string(),
+  calls: z.number().int(),
+  errors: z.number().int(),
+  totalSeconds: z.number(),
+  maxSeconds: z.number(),
+});
+export const SyscallRows = z.array(SyscallRow);
+export type SyscallRow = z.infer<typeof SyscallRow>;
+
+export const TimelineQuery = RangeQuery.extend({ buckets: z.coerce.number().int().min(1).max(5000).optional() });
+
+export const Timeline = z.object({
+  fromNs: z.number(),
+  toNs: z.number(),
+  bucketNs: z.number(),
+  buckets: z.number().int(),
+  series: z.array(z.object({ event: z.string(), total: z.number(), counts: z.array(z.number()) })),
+  syscalls: z.object({ calls: z.array(z.number()), errors: z.array(z.number()), timeNs: z.array(z.number()) }).nullable(),
+  cpus: z.array(z.object({ cpu: z.number().int(), busy: z.array(z.number()), top: z.array(z.string().nullable()) })),
+});
+export type Timeline = z.infer<typeof Timeline>;
+
+export const HeatmapQuery = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('subsecond'), node: NodeName, event: z.string().min(1).max(256).optional(), rows: z.coerce.number().int().min(2).max(200).optional() }),
+  z.object({
+    kind: z.literal('syscalls'),
+    /** Without a node: the cluster (node × syscall); with one: syscall × time for that node. */
+    node: NodeName.optional(),
+    metric: z.enum(['calls', 'errors', 'time']).optional(),
+    buckets: z.coerce.number().int().min(1).max(2000).optional(),
+    fromNs: Ns.optional(),
+    toNs: Ns.optional(),
+  }),
+  z.object({ kind: z.literal('latency'), node: NodeName, syscall: z.string().min(1).max(64), buckets: z.coerce.number().int().min(1).max(2000).optional(), fromNs: Ns.optional(), toNs: Ns.optional() }),
+]);
+
+export const SubsecondHeatmap = z.object({
+  kind: z.literal('subsecond'),
+  node: z.string(),
+  colNs: z.number(),
+  rowNs: z.number(),
+  cols: z.number().int(),
+  rows: z.number().int(),
+  counts: z.array(z.number()),
+  max: z.number(),
+  total: z.number(),
+});
+export type SubsecondHeatmap = z.infer<typeof SubsecondHeatmap>;
+
+export const ClusterSyscallHeatmap = z.object({
+  kind: z.literal('syscalls'),
+  scope: z.literal('cluster'),
+  nodes: z.array(z.string()),
+  syscalls: z.array(z.string()),
+  /** cells[node][syscall] */
+  cells: z.array(z.array(z.object({ calls: z.number(), errors: z.number(), totalSeconds: z.number() }))),
+});
+export type ClusterSyscallHeatmap = z.infer<typeof ClusterSyscallHeatmap>;
+
+export const NodeSyscallHeatmap = z.object({
+  kind: z.literal('syscalls'),
+  scope: z.literal('node'),
+  node: z.string(),
+  fromNs: z.number(),
+  bucketNs: z.number(),
+  buckets: z.number().int(),
+  metric: z.enum(['calls', 'errors', 'time']),
+  rows: z.array(z.object({ name: z.string(), total: z.number(), values: z.array(z.number()) })),
+});
+export type NodeSyscallHeatmap = z.infer<typeof NodeSyscallHeatmap>;
+
+export const LatencyHeatmap = z.object({
+  kind: z.literal('latency'),
+  node: z.string(),
+  syscall: z.string(),
+  fromNs: z.number(),
+  bucketNs: z.number(),
+  buckets: z.number().int(),
+  latencyBuckets: z.number().int(),
+  counts: z.array(z.number()),
+  max: z.number(),
+  calls: z.number(),
+});
+export type LatencyHeatmap = z.infer<typeof LatencyHeatmap>;

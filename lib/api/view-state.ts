@@ -1,34 +1,62 @@
 /**
  * The view state of a capture page, carried in its URL so that every view is a link a teammate
  * can open. Versioned: `v` names the schema; older versions are upgraded, never rejected, and
- * anything malformed falls back to defaults instead of breaking the page.
+ * anything malformed falls back to defaults instead of breaking the page. New optional
+ * parameters may be added within a version (absent means the default).
  *
  * v1 query parameters:
- *   node=NAME          the selected node
- *   z.NAME=a;b;c       zoomed frame path of node NAME (names root first)
- *   q=TEXT             search (plain substring, case-insensitive)
- *   ev=EVENT           event shown (default: the first event, as stackcollapse-perf.pl)
+ *   view=flame|timeline|syscalls   which view (default flame)
+ *   node=NAME                      the selected node
+ *   z.NAME=a;b;c                   zoomed frame path of node NAME (names root first)
+ *   q=TEXT                         search (plain substring, case-insensitive)
+ *   ev=EVENT                       event shown (default: the first event, as stackcollapse-perf.pl)
+ *   t.NAME=FROM-TO                 time range of node NAME, ns since its first record (brushed)
+ *   hm.NAME=colNs,rowNs,c0,c1,r0,r1  subsecond-heatmap selection of node NAME
+ *   off.NAME=NS                    offset of node NAME on the shared time axis (may be negative)
+ *   sc=SYSCALL                     syscall whose latency heatmap is shown
+ *   scm=calls|errors|time          metric of the syscall heatmaps
  */
 import { z } from 'zod';
-import { NODE_NAME_PATTERN } from './schemas';
+import { CellSelection, NODE_NAME_PATTERN } from './schemas';
 
 export const VIEW_STATE_VERSION = 1;
 
 const Path = z.array(z.string().max(4096)).max(1100);
+const NodeKey = z.string().regex(NODE_NAME_PATTERN);
+const Range = z.tuple([z.number().finite().nonnegative(), z.number().finite().nonnegative()]).refine(([a, b]) => b > a);
 
 export const ViewState = z.object({
   v: z.literal(VIEW_STATE_VERSION),
+  view: z.enum(['flame', 'timeline', 'syscalls']).catch('flame'),
   node: z.string().regex(NODE_NAME_PATTERN).optional().catch(undefined),
-  zoom: z.record(z.string().regex(NODE_NAME_PATTERN), Path).catch({}),
+  zoom: z.record(NodeKey, Path).catch({}),
   search: z.string().max(500).catch(''),
   event: z.string().min(1).max(256).optional().catch(undefined),
+  range: z.record(NodeKey, Range).catch({}),
+  cells: z.record(NodeKey, CellSelection).catch({}),
+  offset: z.record(NodeKey, z.number().finite()).catch({}),
+  syscall: z.string().min(1).max(64).optional().catch(undefined),
+  metric: z.enum(['calls', 'errors', 'time']).catch('calls'),
 });
 export type ViewState = z.infer<typeof ViewState>;
+export type ViewName = ViewState['view'];
 
-export const DEFAULT_VIEW: ViewState = { v: VIEW_STATE_VERSION, zoom: {}, search: '' };
+export const DEFAULT_VIEW: ViewState = { v: VIEW_STATE_VERSION, view: 'flame', zoom: {}, search: '', range: {}, cells: {}, offset: {}, metric: 'calls' };
 
 /** Upgraders from older versions, keyed by the version they read. */
 const UPGRADERS: Record<number, (p: URLSearchParams) => URLSearchParams> = {};
+
+/** Parses one entry at a time so that a bad one is dropped alone. */
+function perNode<T>(p: URLSearchParams, prefix: string, parse: (v: string) => T | undefined): Record<string, T> {
+  const out: Record<string, T> = {};
+  for (const [key, value] of p) {
+    if (!key.startsWith(prefix)) continue;
+    const node = key.slice(prefix.length);
+    const v = parse(value);
+    if (v !== undefined && NODE_NAME_PATTERN.test(node)) out[node] = v;
+  }
+  return out;
+}
 
 export function parseViewState(params: URLSearchParams): ViewState {
   let p = new URLSearchParams(params);
@@ -37,26 +65,45 @@ export function parseViewState(params: URLSearchParams): ViewState {
     p = (UPGRADERS[v] as (p: URLSearchParams) => URLSearchParams)(p);
     v++;
   }
-  const zoom: Record<string, string[]> = {};
-  for (const [key, value] of p) {
-    if (key.startsWith('z.') && value.length > 0) zoom[key.slice(2)] = value.split(';');
-  }
   const parsed = ViewState.safeParse({
     v: VIEW_STATE_VERSION,
+    view: p.get('view') ?? 'flame',
     node: p.get('node') ?? undefined,
-    zoom,
+    zoom: perNode(p, 'z.', (s) => (s.length > 0 ? s.split(';') : undefined)),
     search: p.get('q') ?? '',
     event: p.get('ev') ?? undefined,
+    range: perNode(p, 't.', (s) => {
+      const m = /^(\d+(?:\.\d+)?)-(\d+(?:\.\d+)?)$/.exec(s);
+      return m && Number(m[2]) > Number(m[1]) ? ([Number(m[1]), Number(m[2])] as [number, number]) : undefined;
+    }),
+    cells: perNode(p, 'hm.', (s) => {
+      const r = CellSelection.safeParse(s);
+      return r.success ? s : undefined;
+    }),
+    offset: perNode(p, 'off.', (s) => (/^-?\d+(\.\d+)?$/.test(s) ? Number(s) : undefined)),
+    syscall: p.get('sc') ?? undefined,
+    metric: p.get('scm') ?? 'calls',
   });
   return parsed.success ? parsed.data : DEFAULT_VIEW;
+}
+
+function cellsText(c: CellSelection): string {
+  return [c.colNs, c.rowNs, c.c0, c.c1, c.r0, c.r1].join(',');
 }
 
 export function serializeViewState(s: ViewState): URLSearchParams {
   const p = new URLSearchParams();
   p.set('v', String(VIEW_STATE_VERSION));
+  if (s.view !== 'flame') p.set('view', s.view);
   if (s.node) p.set('node', s.node);
-  for (const [node, path] of Object.entries(s.zoom).sort(([a], [b]) => (a < b ? -1 : 1))) if (path.length > 0) p.set(`z.${node}`, path.join(';'));
+  const sorted = <T>(r: Record<string, T>) => Object.entries(r).sort(([a], [b]) => (a < b ? -1 : 1));
+  for (const [node, path] of sorted(s.zoom)) if (path.length > 0) p.set(`z.${node}`, path.join(';'));
   if (s.search) p.set('q', s.search);
   if (s.event) p.set('ev', s.event);
+  for (const [node, [a, b]] of sorted(s.range)) p.set(`t.${node}`, `${Math.round(a)}-${Math.round(b)}`);
+  for (const [node, c] of sorted(s.cells)) p.set(`hm.${node}`, cellsText(c));
+  for (const [node, off] of sorted(s.offset)) if (off !== 0) p.set(`off.${node}`, String(Math.round(off)));
+  if (s.syscall) p.set('sc', s.syscall);
+  if (s.metric !== 'calls') p.set('scm', s.metric);
   return p;
 }

@@ -1,6 +1,6 @@
 'use client';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { Capture, CaptureList, FlameTree } from '../api/schemas';
+import { Capture, CaptureList, ClusterSyscallHeatmap, FlameTree, LatencyHeatmap, NodeSyscallHeatmap, SubsecondHeatmap, SyscallRows, Timeline, type CellSelection } from '../api/schemas';
 import { api } from '../api/urls';
 import { fetchJson } from './fetcher';
 
@@ -18,6 +18,11 @@ export interface FlameParams {
   search?: string;
   fromNs?: number;
   toNs?: number;
+  sel?: CellSelection;
+}
+
+export function selText(c: CellSelection): string {
+  return [c.colNs, c.rowNs, c.c0, c.c1, c.r0, c.r1].join(',');
 }
 
 export function flameUrl(id: string, node: string, p: FlameParams): string {
@@ -27,6 +32,7 @@ export function flameUrl(id: string, node: string, p: FlameParams): string {
   if (p.search) q.set('search', p.search);
   if (p.fromNs !== undefined) q.set('fromNs', String(p.fromNs));
   if (p.toNs !== undefined) q.set('toNs', String(p.toNs));
+  if (p.sel) q.set('sel', selText(p.sel));
   const qs = q.toString();
   return `${api.flamegraph(id, node)}${qs ? `?${qs}` : ''}`;
 }
@@ -34,9 +40,69 @@ export function flameUrl(id: string, node: string, p: FlameParams): string {
 /** The level-of-detail flame tree of one node; keeps showing the previous tree while the next loads. */
 export function useFlameTree(id: string, node: string, p: FlameParams, version: string) {
   return useQuery({
-    queryKey: ['flame', id, node, version, p.event ?? '', (p.focus ?? []).join(';'), p.search ?? '', p.fromNs ?? '', p.toNs ?? ''],
+    queryKey: ['flame', id, node, version, p.event ?? '', (p.focus ?? []).join(';'), p.search ?? '', p.fromNs ?? '', p.toNs ?? '', p.sel ? selText(p.sel) : ''],
     queryFn: () => fetchJson(flameUrl(id, node, p), FlameTree),
     placeholderData: keepPreviousData,
     staleTime: Infinity,
+  });
+}
+
+const qs = (params: Record<string, string | number | undefined>) => {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== '') q.set(k, String(v));
+  return q.toString();
+};
+
+export function useTimeline(id: string, node: string, version: string, buckets: number) {
+  return useQuery({
+    queryKey: ['timeline', id, node, version, buckets],
+    queryFn: () => fetchJson(`${api.node(id, node)}/timeline?${qs({ buckets })}`, Timeline),
+    staleTime: Infinity,
+    placeholderData: keepPreviousData,
+  });
+}
+
+export function useSyscalls(id: string, node: string, version: string, range?: readonly [number, number]) {
+  return useQuery({
+    queryKey: ['syscalls', id, node, version, range?.join('-') ?? ''],
+    queryFn: () => fetchJson(`${api.node(id, node)}/syscalls?${qs({ fromNs: range?.[0], toNs: range?.[1] })}`, SyscallRows),
+    staleTime: Infinity,
+    placeholderData: keepPreviousData,
+  });
+}
+
+export function useSubsecond(id: string, node: string, version: string, event?: string) {
+  return useQuery({
+    queryKey: ['subsecond', id, node, version, event ?? ''],
+    queryFn: () => fetchJson(`${api.capture(id)}/heatmap?${qs({ kind: 'subsecond', node, event })}`, SubsecondHeatmap),
+    staleTime: Infinity,
+  });
+}
+
+export function useClusterSyscalls(id: string, versions: string, metric: string) {
+  return useQuery({
+    queryKey: ['cluster-syscalls', id, versions, metric],
+    queryFn: () => fetchJson(`${api.capture(id)}/heatmap?${qs({ kind: 'syscalls', metric })}`, ClusterSyscallHeatmap),
+    staleTime: Infinity,
+    placeholderData: keepPreviousData,
+  });
+}
+
+export function useNodeSyscallHeatmap(id: string, node: string, version: string, metric: string, buckets: number, range?: readonly [number, number]) {
+  return useQuery({
+    queryKey: ['node-syscalls', id, node, version, metric, buckets, range?.join('-') ?? ''],
+    queryFn: () => fetchJson(`${api.capture(id)}/heatmap?${qs({ kind: 'syscalls', node, metric, buckets, fromNs: range?.[0], toNs: range?.[1] })}`, NodeSyscallHeatmap),
+    staleTime: Infinity,
+    placeholderData: keepPreviousData,
+  });
+}
+
+export function useLatencyHeatmap(id: string, node: string, version: string, syscall: string | undefined, buckets: number, range?: readonly [number, number]) {
+  return useQuery({
+    queryKey: ['latency', id, node, version, syscall ?? '', buckets, range?.join('-') ?? ''],
+    queryFn: () => fetchJson(`${api.capture(id)}/heatmap?${qs({ kind: 'latency', node, syscall, buckets, fromNs: range?.[0], toNs: range?.[1] })}`, LatencyHeatmap),
+    enabled: !!syscall,
+    staleTime: Infinity,
+    placeholderData: keepPreviousData,
   });
 }

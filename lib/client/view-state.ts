@@ -21,3 +21,13 @@ export function useViewState(): [ViewState, (update: (s: ViewState) => ViewState
   );
   return [state, setState];
 }
+
+export type SetView = (update: (s: ViewState) => ViewState) => void;
+
+/** Immutable update of one node's entry in a per-node record (undefined removes it). */
+export function withNode<T>(rec: Record<string, T>, node: string, value: T | undefined): Record<string, T> {
+  const next = { ...rec };
+  if (value === undefined) delete next[node];
+  else next[node] = value;
+  return next;
+}

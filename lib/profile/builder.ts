@@ -59,6 +59,10 @@ export class ProfileBuilder {
     Object.assign(this.meta, fields);
   }
 
+  getMeta(): Readonly<MetaFields> {
+    return this.meta;
+  }
+
   addHeaderEvent(name: string): void {
     if (!this.headerEvents.includes(name)) this.headerEvents.push(name);
   }

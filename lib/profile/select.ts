@@ -10,13 +10,21 @@ export interface SampleFilter {
   /** Half-open time range [fromNs, toNs) in ns since capture start. */
   readonly fromNs?: number;
   readonly toNs?: number;
+  /** A rectangle of a subsecond heatmap: columns c0..c1 of width colNs, rows r0..r1 of height rowNs (inclusive). */
+  readonly cells?: { readonly colNs: number; readonly rowNs: number; readonly c0: number; readonly c1: number; readonly r0: number; readonly r1: number };
 }
 
 /** Index range of samples inside the filter's time range (samples are sorted by time). */
 export function timeRange(profile: Profile, filter: SampleFilter): [number, number] {
   const t = profile.samples.timeNs;
-  const lo = filter.fromNs === undefined ? 0 : lowerBound(t, filter.fromNs);
-  const hi = filter.toNs === undefined ? t.length : lowerBound(t, filter.toNs);
+  let from = filter.fromNs;
+  let to = filter.toNs;
+  if (filter.cells) {
+    from = Math.max(from ?? 0, filter.cells.c0 * filter.cells.colNs);
+    to = Math.min(to ?? Infinity, (filter.cells.c1 + 1) * filter.cells.colNs);
+  }
+  const lo = from === undefined ? 0 : lowerBound(t, from);
+  const hi = to === undefined || to === Infinity ? t.length : lowerBound(t, to);
   return [lo, Math.max(lo, hi)];
 }
 
@@ -36,9 +44,16 @@ export function forEachSample(profile: Profile, filter: SampleFilter, visit: (i:
   } else {
     wanted = profile.defaultEvent;
   }
-  const { event, flags, thread } = samples;
+  const { event, flags, thread, timeNs } = samples;
+  const cells = filter.cells;
   for (let i = lo; i < hi; i++) {
     if ((threads.tid[thread[i] as number] as number) < 0) continue;
+    if (cells) {
+      const t = timeNs[i] as number;
+      const col = Math.floor(t / cells.colNs);
+      const row = Math.min(Math.floor((t - col * cells.colNs) / cells.rowNs), Math.round(cells.colNs / cells.rowNs) - 1);
+      if (col < cells.c0 || col > cells.c1 || row < cells.r0 || row > cells.r1) continue;
+    }
     const e = event[i] as number;
     if (e !== wanted && (strict || (wanted >= 0 && ((flags[i] as number) & SampleFlag.PerlUnfilterable) === 0))) continue;
     visit(i);

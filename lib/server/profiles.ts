@@ -55,6 +55,7 @@ export function collapseOptions(q: StackQuery): CollapseOptions {
     event: q.event,
     fromNs: q.fromNs,
     toNs: q.toNs,
+    cells: q.sel,
   };
 }
 

@@ -97,6 +97,7 @@ export class DiskStore implements CaptureStore {
 
   async beginNodeUpload(captureId: string, node: string): Promise<NodeUpload> {
     if (!this.db.prepare('SELECT 1 FROM captures WHERE id = ?').get(captureId)) throw new NotFoundError('capture');
+    await mkdir(this.tmp, { recursive: true }); // cheap, and survives someone cleaning the folder
     const base = path.join(this.tmp, newVersion());
     const rawTmp = `${base}.raw`;
     const profileTmp = `${base}.profile`;

@@ -2,6 +2,7 @@ import type { ProfileBuilder } from '../../profile/builder';
 import { SampleFlag } from '../../profile/types';
 import { detach } from '../../util/intern';
 import type { CaptureFormat, ParseContext, Sniff, TextSink } from '../format';
+import { TraceDecoder } from '../trace-events';
 import { parseEventLine, parseRecordTail, type RecordHead, type RecordTail } from './event-line';
 import { parseFrameLine } from './frame-line';
 import { readHeaderLine } from './header';
@@ -15,13 +16,6 @@ const MAX_BLOCK_CACHE_CHARS = 32 << 20;
 const SKIP = -2;
 const HEXISH_FRAME = /^[0-9a-fA-F]+\s+\S/;
 
-/** A record whose event line carries a payload (tracepoints), for format extensions. */
-export interface PayloadRecord extends RecordHead {
-  event: string;
-  payload: string;
-  timeNs: number;
-}
-export type PayloadHook = (record: PayloadRecord, sampleIndex: number, lineNo: number) => void;
 
 /** Frame lines seen before, by address; `next` chains lines that share an address. */
 interface FrameEntry {
@@ -67,14 +61,16 @@ class PerfScriptParser implements TextSink {
   private curHead: Head | null = null;
   private curTail: Tail | null = null;
   private curTime = NaN;
-  private curLine = 0;
   private lineNo = 0;
+
+  private readonly decoder: TraceDecoder;
 
   constructor(
     private readonly builder: ProfileBuilder,
     _ctx: ParseContext,
-    private readonly onPayload?: PayloadHook,
-  ) {}
+  ) {
+    this.decoder = new TraceDecoder(builder, () => builder.getMeta().arch);
+  }
 
   chunk(text: string): void {
     const n = text.length;
@@ -121,6 +117,7 @@ class PerfScriptParser implements TextSink {
   end(): void {
     // stackcollapse-perf.pl drops a last sample that no blank line ends; we count it.
     this.flush();
+    this.decoder.finish();
     this.builder.setLineCount(this.lineNo);
   }
 
@@ -262,7 +259,6 @@ class PerfScriptParser implements TextSink {
     this.curHead = head;
     this.curTail = tail;
     this.curTime = timeNs;
-    this.curLine = lineNo;
     const rest = tail.info.rest;
     if (rest.length > 0 && HEXISH_FRAME.test(rest)) {
       // Without callchains (`perf record` without -g) the only frame is on the record line.
@@ -281,11 +277,15 @@ class PerfScriptParser implements TextSink {
     if (!head || !tail) return undefined;
     const b = this.builder;
     const stack = knownStack ?? b.stackFromLeafFirst(this.frames, this.depth);
-    const index = b.sampleCount;
     const t = tail.info;
-    b.sample(this.curTime, stack, head.thread, head.info.cpu, tail.event, t.period, t.perlWeight, tail.flags);
-    if (this.onPayload && t.rest.length > 0)
-      this.onPayload({ ...head.info, event: t.event, payload: t.rest, timeNs: this.curTime }, index, this.curLine);
+    let payload = 0;
+    if (t.rest.length > 0) {
+      // Tracepoints: sched_switch and syscalls go to their tables; other payloads are kept as text.
+      const h = head.info;
+      const ctx = { timeNs: this.curTime, cpu: h.cpu, tid: h.tid, thread: head.thread };
+      if (!this.decoder.event(t.event, t.rest, ctx)) payload = b.strings.intern(t.rest);
+    }
+    b.sample(this.curTime, stack, head.thread, head.info.cpu, tail.event, t.period, t.perlWeight, tail.flags, payload);
     this.curHead = null;
     this.curTail = null;
     this.depth = 0;
@@ -399,13 +399,9 @@ function sniff(lines: readonly string[]): Sniff {
   return 'no';
 }
 
-export function createPerfScriptFormat(onPayload?: PayloadHook): CaptureFormat {
-  return {
-    id: 'perf-script',
-    label: 'perf script',
-    sniff,
-    createParser: (builder: ProfileBuilder, ctx: ParseContext) => new PerfScriptParser(builder, ctx, onPayload),
-  };
-}
-
-export const perfScriptFormat = createPerfScriptFormat();
+export const perfScriptFormat: CaptureFormat = {
+  id: 'perf-script',
+  label: 'perf script',
+  sniff,
+  createParser: (builder: ProfileBuilder, ctx: ParseContext) => new PerfScriptParser(builder, ctx),
+};

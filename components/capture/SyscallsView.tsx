@@ -1,0 +1,79 @@
+'use client';
+import type { Capture, NodeSummary } from '@/lib/api/schemas';
+import type { ViewState } from '@/lib/api/view-state';
+import { useClusterSyscalls, useLatencyHeatmap, useNodeSyscallHeatmap, useSyscalls } from '@/lib/client/queries';
+import { useWidth } from '@/lib/client/use-width';
+import { ClusterSyscalls } from '../syscalls/ClusterSyscalls';
+import { LatencyMap, SyscallTimeMap } from '../syscalls/NodeSyscallMaps';
+import { SyscallTable } from '../syscalls/SyscallTable';
+import type { SetView } from '@/lib/client/view-state';
+import styles from './CaptureView.module.css';
+
+interface Props {
+  capture: Capture;
+  view: ViewState;
+  setView: SetView;
+  selected: NodeSummary;
+}
+
+/** Syscalls across the cluster (node × syscall), then one node's syscalls over time and latencies. */
+export function SyscallsView({ capture, view, setView, selected }: Props) {
+  const versions = capture.nodes.map((n) => n.version).join(',');
+  const cluster = useClusterSyscalls(capture.id, versions, view.metric);
+  const node = selected.name;
+  const range = view.range[node];
+  const [ref, width] = useWidth<HTMLDivElement>(900);
+  const buckets = Math.max(20, Math.min(300, Math.floor((width - 130) / 4)));
+  const perNode = useNodeSyscallHeatmap(capture.id, node, selected.version, view.metric, buckets, range);
+  const table = useSyscalls(capture.id, node, selected.version, range);
+  const picked = view.syscall ?? table.data?.[0]?.name;
+  const latency = useLatencyHeatmap(capture.id, node, selected.version, picked, buckets, range);
+
+  return (
+    <div ref={ref}>
+      <div className={styles.toolbar}>
+        <label>
+          Colour by{' '}
+          <select value={view.metric} onChange={(e) => setView((s) => ({ ...s, metric: e.target.value as ViewState['metric'] }))} data-testid="metric-select">
+            <option value="calls">calls</option>
+            <option value="errors">errors</option>
+            <option value="time">time in syscall</option>
+          </select>
+        </label>
+        <span className="muted">Click a cell to open that node&apos;s timeline with the syscall picked.</span>
+      </div>
+      <section className={styles.panel}>
+        <h3>Cluster: syscalls × nodes</h3>
+        {cluster.error ? (
+          <p className="error">{(cluster.error as Error).message}</p>
+        ) : cluster.data ? (
+          <ClusterSyscalls data={cluster.data} metric={view.metric} onOpen={(n, sc) => setView((s) => ({ ...s, node: n, syscall: sc, view: 'timeline' }))} />
+        ) : (
+          <p className="muted">loading…</p>
+        )}
+      </section>
+      <section className={styles.panel} style={{ marginTop: 14 }}>
+        <h3>
+          <span className="mono">{node}</span>: syscalls over time{range ? ' (selected range)' : ''}
+        </h3>
+        <div className={styles.toolbar}>
+          <label>
+            Node{' '}
+            <select value={node} onChange={(e) => setView((s) => ({ ...s, node: e.target.value }))}>
+              {capture.nodes.map((n) => (
+                <option key={n.name}>{n.name}</option>
+              ))}
+            </select>
+          </label>
+        </div>
+        {perNode.data && perNode.data.rows.length > 0 ? (
+          <SyscallTimeMap data={perNode.data} width={width - 24} picked={picked} onPick={(name) => setView((s) => ({ ...s, syscall: name }))} />
+        ) : (
+          <p className="muted">{perNode.isLoading ? 'loading…' : 'No syscalls on this node.'}</p>
+        )}
+        {latency.data && latency.data.calls > 0 && <LatencyMap data={latency.data} width={width - 24} />}
+        {table.data && table.data.length > 0 && <SyscallTable rows={table.data} picked={picked} onPick={(name) => setView((s) => ({ ...s, syscall: name }))} />}
+      </section>
+    </div>
+  );
+}

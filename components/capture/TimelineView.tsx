@@ -1,0 +1,80 @@
+'use client';
+import type { Capture, NodeSummary } from '@/lib/api/schemas';
+import type { ViewState } from '@/lib/api/view-state';
+import { useSubsecond, useSyscalls } from '@/lib/client/queries';
+import { useWidth } from '@/lib/client/use-width';
+import { Subsecond } from '../heatmap/Subsecond';
+import { SyscallTable } from '../syscalls/SyscallTable';
+import { ClusterTimeline } from '../timeline/ClusterTimeline';
+import { withNode, type SetView } from '@/lib/client/view-state';
+import { NodeFlame } from './NodeFlame';
+import styles from './CaptureView.module.css';
+
+interface Props {
+  capture: Capture;
+  view: ViewState;
+  setView: SetView;
+  selected: NodeSummary;
+}
+
+/** All nodes on one time axis, then the selected node in detail: subsecond heatmap, flame graph, syscalls. */
+export function TimelineView({ capture, view, setView, selected }: Props) {
+  const node = selected.name;
+  const [heatRef, heatWidth] = useWidth<HTMLDivElement>(400);
+  const heat = useSubsecond(capture.id, node, selected.version, view.event);
+  const range = view.range[node];
+  const syscalls = useSyscalls(capture.id, node, selected.version, range);
+  const hasSyscalls = (syscalls.data?.length ?? 0) > 0;
+
+  return (
+    <div>
+      <ClusterTimeline
+        captureId={capture.id}
+        nodes={capture.nodes}
+        selected={node}
+        ranges={view.range}
+        offsets={view.offset}
+        onRange={(n, r) => setView((s) => ({ ...s, node: n, range: withNode(s.range, n, r ?? undefined) }))}
+        onOffset={(n, o) => setView((s) => ({ ...s, offset: withNode(s.offset, n, o || undefined) }))}
+        onSelect={(n) => setView((s) => ({ ...s, node: n }))}
+      />
+      <div className={styles.detail}>
+        <section className={styles.panel} ref={heatRef}>
+          <h3>
+            Subsecond heatmap · <span className="mono">{node}</span>
+          </h3>
+          {heat.error ? (
+            <p className="error">{(heat.error as Error).message}</p>
+          ) : heat.data ? (
+            <Subsecond data={heat.data} width={heatWidth} selection={view.cells[node]} onSelect={(sel) => setView((s) => ({ ...s, cells: withNode(s.cells, node, sel) }))} />
+          ) : (
+            <p className="muted">loading…</p>
+          )}
+        </section>
+        <NodeFlame
+          captureId={capture.id}
+          node={selected}
+          selected
+          zoom={view.zoom[node] ?? []}
+          search={view.search}
+          event={view.event}
+          range={range}
+          cells={view.cells[node]}
+          onSelect={() => undefined}
+          onZoom={(path) => setView((s) => ({ ...s, zoom: { ...s.zoom, [node]: path } }))}
+          onClearRange={() => setView((s) => ({ ...s, range: withNode(s.range, node, undefined) }))}
+          onClearCells={() => setView((s) => ({ ...s, cells: withNode(s.cells, node, undefined) }))}
+        />
+      </div>
+      {hasSyscalls && (
+        <section className={styles.panel} style={{ marginTop: 14 }}>
+          <h3>
+            Syscalls of <span className="mono">{node}</span>
+            {range ? ' in the selected range' : ''} (as strace -c)
+          </h3>
+          <SyscallTable rows={syscalls.data ?? []} picked={view.syscall} onPick={(name) => setView((s) => ({ ...s, syscall: name }))} />
+        </section>
+      )}
+    </div>
+  );
+}

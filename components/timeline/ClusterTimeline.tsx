@@ -1,0 +1,258 @@
+'use client';
+import { axisTop, brushX, scaleLinear, select, type BrushBehavior, type ScaleLinear } from 'd3';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import type { NodeSummary, Timeline } from '@/lib/api/schemas';
+import { useTimeline } from '@/lib/client/queries';
+import { frameColor } from '@/lib/viz/colors';
+import { formatCount, formatDurationNs } from '@/lib/viz/format';
+import styles from './Timeline.module.css';
+
+const SERIES_COLORS = ['#2563eb', '#f97316', '#16a34a', '#9333ea', '#dc2626', '#0891b2', '#ca8a04', '#db2777', '#64748b'];
+const LABEL_W = 170;
+
+interface Props {
+  captureId: string;
+  nodes: NodeSummary[];
+  selected?: string;
+  ranges: Record<string, [number, number]>;
+  offsets: Record<string, number>;
+  onRange: (node: string, range: [number, number] | null) => void;
+  onOffset: (node: string, offsetNs: number) => void;
+  onSelect: (node: string) => void;
+}
+
+const duration = (n: NodeSummary) => Math.max(1, n.endNs - n.startNs);
+
+/**
+ * Every node's activity on one time axis, aligned at each node's first record (plus an
+ * optional per-node offset). Brushing a row sets that node's time range for all its views.
+ */
+export function ClusterTimeline({ captureId, nodes, selected, ranges, offsets, onRange, onOffset, onSelect }: Props) {
+  const ref = useRef<HTMLDivElement>(null);
+  const axisRef = useRef<SVGGElement>(null);
+  const [width, setWidth] = useState(900);
+  useEffect(() => {
+    const el = ref.current as HTMLDivElement;
+    const ro = new ResizeObserver(() => setWidth(Math.max(400, el.clientWidth - LABEL_W - 10)));
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, []);
+  const [lo, hi] = useMemo(() => {
+    let a = 0;
+    let b = 1;
+    for (const n of nodes) {
+      const off = offsets[n.name] ?? 0;
+      a = Math.min(a, off);
+      b = Math.max(b, off + duration(n));
+    }
+    return [a, b];
+  }, [nodes, offsets]);
+  const x = useMemo(() => scaleLinear().domain([lo, hi]).range([0, width]), [lo, hi, width]);
+  useEffect(() => {
+    if (axisRef.current)
+      select(axisRef.current).call(
+        axisTop(x)
+          .ticks(Math.max(2, Math.floor(width / 110)))
+          .tickFormat((d) => formatDurationNs(Number(d))) as never,
+      );
+  }, [x, width]);
+
+  return (
+    <div ref={ref} className={styles.cluster} data-testid="cluster-timeline">
+      <svg width={width + LABEL_W} height={24} className={styles.axis}>
+        <g ref={axisRef} transform={`translate(${LABEL_W},22)`} />
+      </svg>
+      {nodes.map((n) => (
+        <NodeRow
+          key={n.name}
+          captureId={captureId}
+          node={n}
+          x={x}
+          width={width}
+          selected={selected === n.name}
+          range={ranges[n.name]}
+          offset={offsets[n.name] ?? 0}
+          onRange={(r) => onRange(n.name, r)}
+          onOffset={(o) => onOffset(n.name, o)}
+          onSelect={() => onSelect(n.name)}
+        />
+      ))}
+    </div>
+  );
+}
+
+interface RowProps {
+  captureId: string;
+  node: NodeSummary;
+  x: ScaleLinear<number, number>;
+  width: number;
+  selected: boolean;
+  range?: [number, number];
+  offset: number;
+  onRange: (r: [number, number] | null) => void;
+  onOffset: (o: number) => void;
+  onSelect: () => void;
+}
+
+function NodeRow({ captureId, node, x, width, selected, range, offset, onRange, onOffset, onSelect }: RowProps) {
+  const span = x(offset + duration(node)) - x(offset);
+  const buckets = Math.max(20, Math.min(1000, Math.round(span / 3)));
+  const { data, error } = useTimeline(captureId, node.name, node.version, buckets);
+  const brushRef = useRef<SVGGElement>(null);
+  const behavior = useRef<BrushBehavior<unknown> | null>(null);
+  const cb = useRef({ onRange, x, offset, dur: duration(node) });
+  useEffect(() => {
+    cb.current = { onRange, x, offset, dur: duration(node) };
+  });
+
+  const layout = data ? rowLayout(data) : null;
+  const height = layout?.height ?? 40;
+
+  useEffect(() => {
+    const g = brushRef.current;
+    if (!g) return;
+    const b = brushX<unknown>()
+      .extent([
+        [0, 0],
+        [width, height],
+      ])
+      .on('end', (event: { selection: [number, number] | null; sourceEvent?: unknown }) => {
+        if (!event.sourceEvent) return;
+        const { onRange: set, x: sx, offset: off, dur } = cb.current;
+        if (!event.selection) return set(null);
+        const a = Math.max(0, sx.invert(event.selection[0]) - off);
+        const z = Math.min(dur, sx.invert(event.selection[1]) - off);
+        set(z > a ? [Math.round(a), Math.round(z)] : null);
+      });
+    behavior.current = b;
+    select(g).call(b as never);
+    return () => {
+      select(g).on('.brush', null).selectAll('*').remove();
+    };
+  }, [width, height]);
+
+  useEffect(() => {
+    const g = brushRef.current;
+    const b = behavior.current;
+    if (!g || !b) return;
+    b.move(select(g) as never, range ? [x(range[0] + offset), x(range[1] + offset)] : null);
+  }, [range, x, offset, height]);
+
+  return (
+    <div className={`${styles.row} ${selected ? styles.selectedRow : ''}`} data-testid="timeline-row" data-node={node.name}>
+      <div className={styles.label} style={{ width: LABEL_W }}>
+        <button className={styles.nodeButton} onClick={onSelect} title="show this node's details">
+          {node.name}
+        </button>
+        <div className="muted">
+          {formatCount(node.samples)} records · {formatDurationNs(duration(node))}
+        </div>
+        <label className="muted" title="shift this node on the shared axis">
+          offset{' '}
+          <input
+            type="number"
+            step={1}
+            value={Math.round(offset / 1e6)}
+            onChange={(e) => onOffset(Number(e.target.value) * 1e6 || 0)}
+            className={styles.offset}
+            aria-label={`offset of ${node.name} in ms`}
+          />{' '}
+          ms
+        </label>
+        {range && (
+          <div className={styles.range} data-testid="timeline-range">
+            {formatDurationNs(range[0])}–{formatDurationNs(range[1])}{' '}
+            <button onClick={() => onRange(null)} style={{ padding: '0 5px' }}>
+              ×
+            </button>
+          </div>
+        )}
+      </div>
+      <svg width={width} height={height} className={styles.plot}>
+        {error && (
+          <text x={4} y={14} className={styles.error}>
+            {(error as Error).message}
+          </text>
+        )}
+        {data && layout && <Plot data={data} layout={layout} x={x} offset={offset} />}
+        <g ref={brushRef} />
+      </svg>
+    </div>
+  );
+}
+
+const ACTIVITY_H = 42;
+const SYSCALL_H = 18;
+const LANE_H = 9;
+
+function rowLayout(t: Timeline) {
+  const sys = t.syscalls ? SYSCALL_H + 4 : 0;
+  return { activityTop: 0, syscallTop: ACTIVITY_H + 4, laneTop: ACTIVITY_H + 4 + sys, height: ACTIVITY_H + 4 + sys + t.cpus.length * (LANE_H + 1) + 2 };
+}
+
+function Plot({ data, layout, x, offset }: { data: Timeline; layout: ReturnType<typeof rowLayout>; x: ScaleLinear<number, number>; offset: number }) {
+  const bx = (b: number) => x(offset + data.fromNs + b * data.bucketNs);
+  const bw = Math.max(1, bx(1) - bx(0));
+  let maxTotal = 1;
+  for (let b = 0; b < data.buckets; b++) {
+    let s = 0;
+    for (const series of data.series) s += series.counts[b] ?? 0;
+    if (s > maxTotal) maxTotal = s;
+  }
+  const maxCalls = data.syscalls ? Math.max(1, ...data.syscalls.calls) : 1;
+  const bars: React.ReactNode[] = [];
+  for (let b = 0; b < data.buckets; b++) {
+    let y = ACTIVITY_H;
+    data.series.forEach((series, i) => {
+      const c = series.counts[b] ?? 0;
+      if (c === 0) return;
+      const h = (c / maxTotal) * ACTIVITY_H;
+      y -= h;
+      bars.push(<rect key={`a${b}.${i}`} x={bx(b)} y={y} width={bw} height={h} fill={SERIES_COLORS[i % SERIES_COLORS.length]} />);
+    });
+  }
+  const sys: React.ReactNode[] = [];
+  if (data.syscalls) {
+    for (let b = 0; b < data.buckets; b++) {
+      const calls = data.syscalls.calls[b] ?? 0;
+      if (!calls) continue;
+      const h = (calls / maxCalls) * SYSCALL_H;
+      sys.push(<rect key={`s${b}`} x={bx(b)} y={layout.syscallTop + SYSCALL_H - h} width={bw} height={h} fill="#94a3b8" />);
+      const errors = data.syscalls.errors[b] ?? 0;
+      if (errors) sys.push(<rect key={`e${b}`} x={bx(b)} y={layout.syscallTop + SYSCALL_H - (errors / maxCalls) * SYSCALL_H} width={bw} height={(errors / maxCalls) * SYSCALL_H} fill="#dc2626" />);
+    }
+  }
+  const lanes: React.ReactNode[] = [];
+  data.cpus.forEach((lane, i) => {
+    const y = layout.laneTop + i * (LANE_H + 1);
+    lanes.push(
+      <text key={`l${lane.cpu}`} x={-4} y={y + LANE_H - 1} textAnchor="end" className={styles.laneLabel}>
+        {`cpu${lane.cpu}`}
+      </text>,
+    );
+    for (let b = 0; b < data.buckets; b++) {
+      const busy = lane.busy[b] ?? 0;
+      if (busy <= 0.001) continue;
+      const who = lane.top[b] ?? '';
+      lanes.push(
+        <rect key={`c${lane.cpu}.${b}`} x={bx(b)} y={y} width={bw} height={LANE_H} fill={frameColor({ n: who.replace(/-\d+$/, ''), l: 'user' })} opacity={0.25 + 0.75 * busy}>
+          <title>{`cpu${lane.cpu} · ${Math.round(busy * 100)}% busy · mostly ${who}`}</title>
+        </rect>,
+      );
+    }
+  });
+  return (
+    <g>
+      {bars}
+      {sys}
+      {lanes}
+      <g className={styles.legend}>
+        {data.series.map((s, i) => (
+          <text key={s.event} x={6 + i * 140} y={10} fill={SERIES_COLORS[i % SERIES_COLORS.length]}>
+            {`${s.event} ${formatCount(s.total)}`}
+          </text>
+        ))}
+      </g>
+    </g>
+  );
+}

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_VIEW, parseViewState, serializeViewState } from './view-state';
+
+describe('view state in the URL', () => {
+  it('round-trips every field', () => {
+    const s = parseViewState(
+      new URLSearchParams('v=1&view=timeline&node=node-d&z.node-d=hotspot-filter;main&q=gzip&ev=cpu-clock&t.node-d=100-2000&hm.node-a=1000000000,20000000,1,3,10,29&off.node-b=-5000&sc=read&scm=time'),
+    );
+    expect(s).toEqual({
+      v: 1,
+      view: 'timeline',
+      node: 'node-d',
+      zoom: { 'node-d': ['hotspot-filter', 'main'] },
+      search: 'gzip',
+      event: 'cpu-clock',
+      range: { 'node-d': [100, 2000] },
+      cells: { 'node-a': { colNs: 1e9, rowNs: 2e7, c0: 1, c1: 3, r0: 10, r1: 29 } },
+      offset: { 'node-b': -5000 },
+      syscall: 'read',
+      metric: 'time',
+    });
+    expect(parseViewState(serializeViewState(s))).toEqual(s);
+  });
+
+  it('drops what is malformed and keeps the rest', () => {
+    const s = parseViewState(new URLSearchParams('view=bogus&node=bad name&z.ok=a&t.ok=5-1&hm.ok=1,2&off.ok=x&scm=nope&q=' + 'x'.repeat(600)));
+    expect(s.view).toBe('flame');
+    expect(s.node).toBeUndefined();
+    expect(s.zoom).toEqual({ ok: ['a'] });
+    expect(s.range).toEqual({});
+    expect(s.cells).toEqual({});
+    expect(s.offset).toEqual({});
+    expect(s.metric).toBe('calls');
+    expect(s.search).toBe('');
+  });
+
+  it('an empty URL is the default view, and the default serialises to just the version', () => {
+    expect(parseViewState(new URLSearchParams(''))).toEqual(DEFAULT_VIEW);
+    expect(serializeViewState(DEFAULT_VIEW).toString()).toBe('v=1');
+  });
+});

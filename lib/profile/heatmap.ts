@@ -1,0 +1,142 @@
+import { lowerBound } from '../util/search';
+import { forEachSample, type SampleFilter } from './select';
+import { SyscallFlag, type Profile } from './types';
+
+const MS = 1e6;
+const S = 1e9;
+const NICE_NS = [1, 2, 5, 10, 20, 50, 100, 200, 500].map((m) => m * MS).concat([1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600].map((s) => s * S));
+
+/**
+ * Column width of a subsecond heatmap for a capture of `durationNs`: one second (FlameScope's
+ * choice) from 10 s to 10 min; wider columns for longer captures (at most ~600 columns), and
+ * narrower ones for short captures (at least ~10 columns).
+ */
+export function heatmapColumnNs(durationNs: number): number {
+  if (durationNs >= 10 * S) return NICE_NS.find((n) => n >= Math.max(S, durationNs / 600)) ?? 3600 * S;
+  const want = Math.max(MS, durationNs / 10);
+  let pick = MS;
+  for (const n of NICE_NS) if (n <= want) pick = n;
+  return pick;
+}
+
+export interface SubsecondHeatmap {
+  colNs: number;
+  rowNs: number;
+  cols: number;
+  rows: number;
+  /** counts[col * rows + row]: samples whose time falls in that column, at that offset. */
+  counts: number[];
+  max: number;
+  total: number;
+}
+
+/**
+ * FlameScope's subsecond-offset heatmap: columns are successive time windows (seconds), rows
+ * are offsets inside a window, colour is the number of samples. Samples are those the flame
+ * graph would use (same event filter).
+ */
+export function subsecondHeatmap(profile: Profile, opts: { event?: string; rows?: number; colNs?: number } = {}): SubsecondHeatmap {
+  const rows = Math.max(2, Math.min(200, Math.floor(opts.rows ?? 50)));
+  const colNs = opts.colNs ?? heatmapColumnNs(profile.meta.durationNs);
+  const rowNs = colNs / rows;
+  const cols = Math.max(1, Math.floor(profile.meta.durationNs / colNs) + 1);
+  const counts = new Array<number>(cols * rows).fill(0);
+  let total = 0;
+  forEachSample(profile, { event: opts.event }, (i) => {
+    const t = profile.samples.timeNs[i] as number;
+    const col = Math.floor(t / colNs);
+    const row = Math.min(rows - 1, Math.floor((t - col * colNs) / rowNs));
+    const k = col * rows + row;
+    counts[k] = (counts[k] as number) + 1;
+    total++;
+  });
+  return { colNs, rowNs, cols, rows, counts, max: counts.reduce((a, b) => Math.max(a, b), 0), total };
+}
+
+export interface SyscallTimeHeatmap {
+  fromNs: number;
+  bucketNs: number;
+  buckets: number;
+  metric: 'calls' | 'errors' | 'time';
+  /** One row per syscall (most calls first), values per time bucket (time in ns). */
+  rows: { name: string; total: number; values: number[] }[];
+}
+
+/** Syscall × time: calls, errors or time in the call per bucket, for the busiest syscalls. */
+export function syscallTimeHeatmap(
+  profile: Profile,
+  opts: { fromNs?: number; toNs?: number; buckets?: number; metric?: 'calls' | 'errors' | 'time'; top?: number } = {},
+): SyscallTimeHeatmap {
+  const sc = profile.syscalls;
+  const from = opts.fromNs ?? 0;
+  const to = Math.max(from + 1, opts.toNs ?? profile.meta.durationNs + 1);
+  const buckets = Math.max(1, Math.min(2000, Math.floor(opts.buckets ?? 100)));
+  const width = (to - from) / buckets;
+  const metric = opts.metric ?? 'calls';
+  const byName = new Map<number, { total: number; values: number[] }>();
+  for (let i = lowerBound(sc.startNs, from), end = lowerBound(sc.startNs, to); i < end; i++) {
+    const flags = sc.flags[i] as number;
+    if (flags & SyscallFlag.Unfinished) continue;
+    const d = sc.durationNs[i] as number;
+    const v = metric === 'calls' ? 1 : metric === 'errors' ? (flags & SyscallFlag.Error ? 1 : 0) : Number.isNaN(d) ? 0 : d;
+    const key = sc.name[i] as number;
+    let row = byName.get(key);
+    if (!row) byName.set(key, (row = { total: 0, values: new Array<number>(buckets).fill(0) }));
+    const b = Math.min(buckets - 1, Math.floor(((sc.startNs[i] as number) - from) / width));
+    row.values[b] = (row.values[b] as number) + v;
+    row.total += v;
+  }
+  const rows = [...byName.entries()]
+    .map(([k, r]) => ({ name: profile.strings[k] as string, ...r }))
+    .sort((a, b) => b.total - a.total || (a.name < b.name ? -1 : 1))
+    .slice(0, opts.top ?? 30);
+  return { fromNs: from, bucketNs: width, buckets, metric, rows };
+}
+
+/** Latency buckets: powers of two from 1.024 µs to ~17 s (bucket i holds [2^(i+10), 2^(i+11)) ns; 0 also holds faster calls). */
+export const LATENCY_BUCKETS = 25;
+export function latencyBucket(ns: number): number {
+  if (!(ns >= 2048)) return 0;
+  return Math.min(LATENCY_BUCKETS - 1, Math.floor(Math.log2(ns)) - 10);
+}
+export function latencyBucketLowNs(i: number): number {
+  return i === 0 ? 0 : 2 ** (i + 10);
+}
+
+export interface LatencyHeatmap {
+  syscall: string;
+  fromNs: number;
+  bucketNs: number;
+  buckets: number;
+  latencyBuckets: number;
+  /** counts[timeBucket * latencyBuckets + latencyBucket] */
+  counts: number[];
+  max: number;
+  calls: number;
+}
+
+/** One syscall's latency distribution over time (log-scale latency rows). */
+export function latencyHeatmap(profile: Profile, syscall: string, opts: { fromNs?: number; toNs?: number; buckets?: number } = {}): LatencyHeatmap {
+  const sc = profile.syscalls;
+  const from = opts.fromNs ?? 0;
+  const to = Math.max(from + 1, opts.toNs ?? profile.meta.durationNs + 1);
+  const buckets = Math.max(1, Math.min(2000, Math.floor(opts.buckets ?? 100)));
+  const width = (to - from) / buckets;
+  const counts = new Array<number>(buckets * LATENCY_BUCKETS).fill(0);
+  let calls = 0;
+  const name = profile.strings.indexOf(syscall);
+  if (name > 0) {
+    for (let i = lowerBound(sc.startNs, from), end = lowerBound(sc.startNs, to); i < end; i++) {
+      if ((sc.name[i] as number) !== name) continue;
+      const d = sc.durationNs[i] as number;
+      if (Number.isNaN(d)) continue;
+      const b = Math.min(buckets - 1, Math.floor(((sc.startNs[i] as number) - from) / width));
+      const k = b * LATENCY_BUCKETS + latencyBucket(d);
+      counts[k] = (counts[k] as number) + 1;
+      calls++;
+    }
+  }
+  return { syscall, fromNs: from, bucketNs: width, buckets, latencyBuckets: LATENCY_BUCKETS, counts, max: counts.reduce((a, b) => Math.max(a, b), 0), calls };
+}
+
+export type { SampleFilter };
