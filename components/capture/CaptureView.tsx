@@ -1,10 +1,11 @@
 'use client';
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { Capture } from '@/lib/api/schemas';
 import type { ViewName } from '@/lib/api/view-state';
 import { useCapture } from '@/lib/client/queries';
 import { useViewState, withNode } from '@/lib/client/view-state';
 import { formatCount } from '@/lib/viz/format';
+import { CompareView } from '../compare/CompareView';
 import { CopyLink } from '../ui/CopyLink';
 import { NodeFlame } from './NodeFlame';
 import { SyscallsView } from './SyscallsView';
@@ -23,6 +24,7 @@ function useDebounced<T>(value: T, ms: number): T {
 
 const TABS: [ViewName, string][] = [
   ['flame', 'Flame graphs'],
+  ['compare', 'Compare'],
   ['timeline', 'Timeline'],
   ['syscalls', 'Syscalls'],
 ];
@@ -33,10 +35,20 @@ export function CaptureView({ initial }: { initial: Capture }) {
   const [view, setView] = useViewState();
   const [searchText, setSearchText] = useState(view.search);
   const search = useDebounced(searchText, 250);
-
+  // The search box and the URL stay in step both ways (links can set the search too).
+  const pushed = useRef(view.search);
   useEffect(() => {
-    if (search !== view.search) setView((s) => ({ ...s, search }));
-  }, [search, view.search, setView]);
+    if (view.search !== pushed.current) {
+      pushed.current = view.search;
+      setSearchText(view.search);
+    }
+  }, [view.search]);
+  useEffect(() => {
+    if (search !== pushed.current) {
+      pushed.current = search;
+      setView((s) => ({ ...s, search }));
+    }
+  }, [search, setView]);
 
   const events = useMemo(() => {
     const counts = new Map<string, number>();
@@ -45,6 +57,7 @@ export function CaptureView({ initial }: { initial: Capture }) {
   }, [capture.nodes]);
 
   const totalSamples = capture.nodes.reduce((a, n) => a + n.samples, 0);
+  const maxSamples = Math.max(1, ...capture.nodes.map((n) => n.samples));
   const selected = capture.nodes.find((n) => n.name === view.node) ?? capture.nodes[0];
 
   return (
@@ -98,6 +111,15 @@ export function CaptureView({ initial }: { initial: Capture }) {
             </select>
           </label>
         )}
+        {view.view === 'flame' && (
+          <label title="Each graph at its own 100 %, or all on one sample scale (a node with half the samples draws half as wide)">
+            Scale{' '}
+            <select value={view.scale} onChange={(e) => setView((s) => ({ ...s, scale: e.target.value as 'own' | 'shared' }))} data-testid="scale-select">
+              <option value="own">each node 100 %</option>
+              <option value="shared">shared sample scale</option>
+            </select>
+          </label>
+        )}
         {Object.keys(view.zoom).length + Object.keys(view.range).length + Object.keys(view.cells).length > 0 && (
           <button onClick={() => setView((s) => ({ ...s, zoom: {}, range: {}, cells: {} }))}>Reset zooms and ranges</button>
         )}
@@ -108,6 +130,8 @@ export function CaptureView({ initial }: { initial: Capture }) {
         <TimelineView capture={capture} view={view} setView={setView} selected={selected} />
       ) : view.view === 'syscalls' ? (
         <SyscallsView capture={capture} view={view} setView={setView} selected={selected} />
+      ) : view.view === 'compare' ? (
+        <CompareView capture={capture} view={view} setView={setView} />
       ) : (
         <div className={styles.grid}>
           {capture.nodes.map((n) => (
@@ -123,6 +147,8 @@ export function CaptureView({ initial }: { initial: Capture }) {
               cells={view.cells[n.name]}
               onSelect={() => setView((s) => (s.node === n.name ? s : { ...s, node: n.name }))}
               onZoom={(path) => setView((s) => ({ ...s, node: n.name, zoom: { ...s.zoom, [n.name]: path } }))}
+              onZoomAll={(path) => setView((s) => ({ ...s, zoom: Object.fromEntries(capture.nodes.map((x) => [x.name, path])) }))}
+              widthShare={view.scale === 'shared' ? n.samples / maxSamples : 1}
               onClearRange={() => setView((s) => ({ ...s, range: withNode(s.range, n.name, undefined) }))}
               onClearCells={() => setView((s) => ({ ...s, cells: withNode(s.cells, n.name, undefined) }))}
             />

@@ -1,5 +1,5 @@
 'use client';
-import type { CellSelection, NodeSummary } from '@/lib/api/schemas';
+import type { CellSelection, FlameNode, NodeSummary } from '@/lib/api/schemas';
 import { api } from '@/lib/api/urls';
 import { useFlameTree } from '@/lib/client/queries';
 import { formatCount, formatDurationNs, formatPercent } from '@/lib/viz/format';
@@ -21,10 +21,24 @@ interface Props {
   onZoom: (path: string[]) => void;
   onClearRange?: () => void;
   onClearCells?: () => void;
+  /** Zoom every node of the capture to this path. */
+  onZoomAll?: (path: string[]) => void;
+  /** Share of the card's width the graph takes (shared sample scale), 1 by default. */
+  widthShare?: number;
+}
+
+/** Whether a frame path exists in a (possibly level-of-detail) tree. */
+function hasPath(root: FlameNode, path: readonly string[]): boolean {
+  let node: FlameNode | undefined = root;
+  for (const name of path) {
+    node = node?.c?.find((c) => c.n === name);
+    if (!node) return false;
+  }
+  return true;
 }
 
 /** One node's card: header, search match share, and its flame graph. */
-export function NodeFlame({ captureId, node, selected, zoom, search, event, range, cells, onSelect, onZoom, onClearRange, onClearCells }: Props) {
+export function NodeFlame({ captureId, node, selected, zoom, search, event, range, cells, onSelect, onZoom, onClearRange, onClearCells, onZoomAll, widthShare = 1 }: Props) {
   const filter = { event, search, fromNs: range?.[0], toNs: range?.[1], sel: cells };
   const base = useFlameTree(captureId, node.name, filter, node.version);
   // The server folds frames below the pixel budget; when zooming into such a tree, ask for
@@ -33,6 +47,7 @@ export function NodeFlame({ captureId, node, selected, zoom, search, event, rang
   const focused = useFlameTree(captureId, node.name, { ...filter, focus: needFocus ? zoom : [] }, node.version);
   const tree = needFocus && focused.data ? focused.data : base.data;
   const error = base.error ?? focused.error;
+  const missing = zoom.length > 0 && !!tree && !(needFocus ? focused.data?.focusFound !== false : hasPath(tree.root, zoom));
   const folded = `${api.folded(captureId, node.name)}${event ? `?event=${encodeURIComponent(event)}` : ''}`;
 
   return (
@@ -95,11 +110,21 @@ export function NodeFlame({ captureId, node, selected, zoom, search, event, rang
           <button onClick={() => onZoom([])} data-testid="reset-zoom">
             Reset zoom
           </button>
+          {onZoomAll && !missing && (
+            <button onClick={() => onZoomAll(zoom)} title="zoom every node to this frame path" data-testid="zoom-all">
+              Zoom all nodes here
+            </button>
+          )}
           <span className="mono" title={zoom.join(' → ')} data-testid="zoom-path">
             {zoom.length > 3 ? '… → ' : ''}
             {zoom.slice(-3).join(' → ')}
           </span>
         </div>
+      )}
+      {missing && (
+        <p className="muted" data-testid="zoom-missing">
+          This node has no frame path {zoom.join(' → ')}; showing the whole graph.
+        </p>
       )}
       {error ? (
         <p className="error">{(error as Error).message}</p>
@@ -111,7 +136,9 @@ export function NodeFlame({ captureId, node, selected, zoom, search, event, rang
           {range || cells ? ' in this selection' : ' on this node'}.
         </p>
       ) : (
-        <FlameGraph root={tree.root} zoom={zoom} search={search} onZoom={onZoom} unit={tree.unit} />
+        <div style={{ width: `${Math.max(2, Math.round(widthShare * 1000) / 10)}%` }} data-testid="flame-width">
+          <FlameGraph root={tree.root} zoom={missing ? [] : zoom} search={search} onZoom={onZoom} unit={tree.unit} />
+        </div>
       )}
     </section>
   );

@@ -233,3 +233,73 @@ export const LatencyHeatmap = z.object({
   calls: z.number(),
 });
 export type LatencyHeatmap = z.infer<typeof LatencyHeatmap>;
+
+export const CompareQuery = StackQuery.pick({ event: true, fromNs: true, toNs: true, pid: true, tid: true, kernel: true, jit: true, all: true, addrs: true });
+
+export const DiffQuery = CompareQuery.extend({
+  a: NodeName,
+  /** Another node, or `cluster` for all other nodes (their shares averaged). */
+  b: z.union([z.literal('cluster'), NodeName]),
+  shape: z.enum(['a', 'b']).optional(),
+  maxNodes: z.coerce.number().int().min(100).max(50_000).optional(),
+});
+
+/** Differential frame: v drawn width, a/b totals, sa/sb shares, ssa/ssb self shares, d = sa − sb. */
+export interface DiffNode {
+  n: string;
+  l: (typeof NODE_KINDS)[number];
+  v: number;
+  s: number;
+  k: number;
+  a: number;
+  b: number;
+  sa: number;
+  sb: number;
+  ssa: number;
+  ssb: number;
+  d: number;
+  c?: DiffNode[];
+}
+
+const ShareRow = z.object({ name: z.string(), sa: z.number(), sb: z.number(), delta: z.number() });
+export const DiffTree = z.object({
+  a: z.string(),
+  b: z.string(),
+  shape: z.enum(['a', 'b']),
+  root: z.custom<DiffNode>((v) => typeof v === 'object' && v !== null && typeof (v as DiffNode).n === 'string'),
+  totalA: z.number(),
+  totalB: z.number(),
+  nodes: z.number().int(),
+  truncated: z.boolean(),
+  topSelf: z.array(ShareRow),
+  topTotal: z.array(ShareRow),
+});
+export type DiffTree = z.infer<typeof DiffTree>;
+
+export const Ranking = z.array(
+  z.object({
+    node: z.string(),
+    score: z.number(),
+    selfJs: z.number(),
+    totalJs: z.number(),
+    topFrames: z.array(z.object({ name: z.string(), deltaShare: z.number(), contribution: z.number() })),
+  }),
+);
+export type Ranking = z.infer<typeof Ranking>;
+
+export interface MergedNode {
+  n: string;
+  l: (typeof NODE_KINDS)[number];
+  v: number;
+  s: number;
+  k: number;
+  per: number[];
+  c?: MergedNode[];
+}
+export const MergedFlame = z.object({
+  nodes: z.array(z.string()),
+  root: z.custom<MergedNode>((v) => typeof v === 'object' && v !== null && typeof (v as MergedNode).n === 'string'),
+  total: z.number(),
+  truncated: z.boolean(),
+});
+export type MergedFlame = z.infer<typeof MergedFlame>;

@@ -4,7 +4,7 @@ import { DEFAULT_VIEW, parseViewState, serializeViewState } from './view-state';
 describe('view state in the URL', () => {
   it('round-trips every field', () => {
     const s = parseViewState(
-      new URLSearchParams('v=1&view=timeline&node=node-d&z.node-d=hotspot-filter;main&q=gzip&ev=cpu-clock&t.node-d=100-2000&hm.node-a=1000000000,20000000,1,3,10,29&off.node-b=-5000&sc=read&scm=time'),
+      new URLSearchParams('v=1&view=timeline&node=node-d&z.node-d=hotspot-filter;main&q=gzip&ev=cpu-clock&t.node-d=100-2000&hm.node-a=1000000000,20000000,1,3,10,29&off.node-b=-5000&sc=read&scm=time&a=node-d&b=node-a&shape=b&scale=shared&dz=gzip;main&mz=x'),
     );
     expect(s).toEqual({
       v: 1,
@@ -18,6 +18,12 @@ describe('view state in the URL', () => {
       offset: { 'node-b': -5000 },
       syscall: 'read',
       metric: 'time',
+      a: 'node-d',
+      b: 'node-a',
+      shape: 'b',
+      scale: 'shared',
+      diffZoom: ['gzip', 'main'],
+      mergedZoom: ['x'],
     });
     expect(parseViewState(serializeViewState(s))).toEqual(s);
   });

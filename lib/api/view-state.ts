@@ -15,6 +15,11 @@
  *   off.NAME=NS                    offset of node NAME on the shared time axis (may be negative)
  *   sc=SYSCALL                     syscall whose latency heatmap is shown
  *   scm=calls|errors|time          metric of the syscall heatmaps
+ *   view=compare                   ranking, differential and merged flame graphs
+ *   a=NODE  b=NODE|cluster         the differential pair (b = the rest of the cluster)
+ *   shape=b                        draw B's shape coloured by A (frames that vanished from A)
+ *   scale=shared                   small multiples drawn on one sample scale (default: each its own 100 %)
+ *   dz=a;b;c  mz=a;b;c             zoomed frame path of the differential / merged flame graph
  */
 import { z } from 'zod';
 import { CellSelection, NODE_NAME_PATTERN } from './schemas';
@@ -27,7 +32,7 @@ const Range = z.tuple([z.number().finite().nonnegative(), z.number().finite().no
 
 export const ViewState = z.object({
   v: z.literal(VIEW_STATE_VERSION),
-  view: z.enum(['flame', 'timeline', 'syscalls']).catch('flame'),
+  view: z.enum(['flame', 'timeline', 'syscalls', 'compare']).catch('flame'),
   node: z.string().regex(NODE_NAME_PATTERN).optional().catch(undefined),
   zoom: z.record(NodeKey, Path).catch({}),
   search: z.string().max(500).catch(''),
@@ -37,11 +42,31 @@ export const ViewState = z.object({
   offset: z.record(NodeKey, z.number().finite()).catch({}),
   syscall: z.string().min(1).max(64).optional().catch(undefined),
   metric: z.enum(['calls', 'errors', 'time']).catch('calls'),
+  a: z.string().regex(NODE_NAME_PATTERN).optional().catch(undefined),
+  b: z.union([z.literal('cluster'), z.string().regex(NODE_NAME_PATTERN)]).catch('cluster'),
+  shape: z.enum(['a', 'b']).catch('a'),
+  scale: z.enum(['own', 'shared']).catch('own'),
+  diffZoom: Path.catch([]),
+  mergedZoom: Path.catch([]),
 });
 export type ViewState = z.infer<typeof ViewState>;
 export type ViewName = ViewState['view'];
 
-export const DEFAULT_VIEW: ViewState = { v: VIEW_STATE_VERSION, view: 'flame', zoom: {}, search: '', range: {}, cells: {}, offset: {}, metric: 'calls' };
+export const DEFAULT_VIEW: ViewState = {
+  v: VIEW_STATE_VERSION,
+  view: 'flame',
+  zoom: {},
+  search: '',
+  range: {},
+  cells: {},
+  offset: {},
+  metric: 'calls',
+  b: 'cluster',
+  shape: 'a',
+  scale: 'own',
+  diffZoom: [],
+  mergedZoom: [],
+};
 
 /** Upgraders from older versions, keyed by the version they read. */
 const UPGRADERS: Record<number, (p: URLSearchParams) => URLSearchParams> = {};
@@ -83,6 +108,12 @@ export function parseViewState(params: URLSearchParams): ViewState {
     offset: perNode(p, 'off.', (s) => (/^-?\d+(\.\d+)?$/.test(s) ? Number(s) : undefined)),
     syscall: p.get('sc') ?? undefined,
     metric: p.get('scm') ?? 'calls',
+    a: p.get('a') ?? undefined,
+    b: p.get('b') ?? 'cluster',
+    shape: p.get('shape') ?? 'a',
+    scale: p.get('scale') ?? 'own',
+    diffZoom: p.get('dz')?.split(';') ?? [],
+    mergedZoom: p.get('mz')?.split(';') ?? [],
   });
   return parsed.success ? parsed.data : DEFAULT_VIEW;
 }
@@ -105,5 +136,11 @@ export function serializeViewState(s: ViewState): URLSearchParams {
   for (const [node, off] of sorted(s.offset)) if (off !== 0) p.set(`off.${node}`, String(Math.round(off)));
   if (s.syscall) p.set('sc', s.syscall);
   if (s.metric !== 'calls') p.set('scm', s.metric);
+  if (s.a) p.set('a', s.a);
+  if (s.b !== 'cluster') p.set('b', s.b);
+  if (s.shape !== 'a') p.set('shape', s.shape);
+  if (s.scale !== 'own') p.set('scale', s.scale);
+  if (s.diffZoom.length > 0) p.set('dz', s.diffZoom.join(';'));
+  if (s.mergedZoom.length > 0) p.set('mz', s.mergedZoom.join(';'));
   return p;
 }

@@ -1,6 +1,6 @@
 'use client';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { Capture, CaptureList, ClusterSyscallHeatmap, FlameTree, LatencyHeatmap, NodeSyscallHeatmap, SubsecondHeatmap, SyscallRows, Timeline, type CellSelection } from '../api/schemas';
+import { Capture, CaptureList, ClusterSyscallHeatmap, DiffTree, MergedFlame, Ranking, FlameTree, LatencyHeatmap, NodeSyscallHeatmap, SubsecondHeatmap, SyscallRows, Timeline, type CellSelection } from '../api/schemas';
 import { api } from '../api/urls';
 import { fetchJson } from './fetcher';
 
@@ -104,5 +104,31 @@ export function useLatencyHeatmap(id: string, node: string, version: string, sys
     enabled: !!syscall,
     staleTime: Infinity,
     placeholderData: keepPreviousData,
+  });
+}
+
+export function useRanking(id: string, versions: string, event?: string) {
+  return useQuery({
+    queryKey: ['ranking', id, versions, event ?? ''],
+    queryFn: () => fetchJson(`${api.capture(id)}/ranking?${qs({ event })}`, Ranking),
+    staleTime: Infinity,
+  });
+}
+
+export function useDiff(id: string, versions: string, a: string | undefined, b: string, shape: 'a' | 'b', event?: string) {
+  return useQuery({
+    queryKey: ['diff', id, versions, a ?? '', b, shape, event ?? ''],
+    queryFn: () => fetchJson(`${api.capture(id)}/diff?${qs({ a, b, shape, event })}`, DiffTree),
+    enabled: !!a,
+    staleTime: Infinity,
+    placeholderData: keepPreviousData,
+  });
+}
+
+export function useMerged(id: string, versions: string, event?: string) {
+  return useQuery({
+    queryKey: ['merged', id, versions, event ?? ''],
+    queryFn: () => fetchJson(`${api.capture(id)}/flamegraph?${qs({ merge: 'all', event })}`, MergedFlame),
+    staleTime: Infinity,
   });
 }

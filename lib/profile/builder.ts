@@ -300,10 +300,35 @@ function stableTimeOrder(time: Float64Array): Uint32Array {
   return src;
 }
 
-function permute<T extends Float64Array | Int32Array | Uint32Array | Uint16Array | Uint8Array>(src: T, order: Uint32Array): T {
+type Column = Float64Array | Int32Array | Uint32Array | Uint16Array | Uint8Array;
+
+/**
+ * Reorders a column. The gather loop is written once per array type: a single generic loop
+ * sees five element kinds and V8 makes it megamorphic (several times slower on big captures).
+ */
+function permute<T extends Column>(src: T, order: Uint32Array): T {
   const out = src.slice() as T;
-  for (let i = 0; i < order.length; i++) out[i] = src[order[i] as number] as number;
+  if (src instanceof Float64Array) gatherF64(out as Float64Array, src, order);
+  else if (src instanceof Int32Array) gatherI32(out as Int32Array, src, order);
+  else if (src instanceof Uint32Array) gatherU32(out as Uint32Array, src, order);
+  else if (src instanceof Uint16Array) gatherU16(out as Uint16Array, src, order);
+  else gatherU8(out as Uint8Array, src as Uint8Array, order);
   return out;
+}
+function gatherF64(out: Float64Array, src: Float64Array, order: Uint32Array): void {
+  for (let i = 0; i < order.length; i++) out[i] = src[order[i] as number] as number;
+}
+function gatherI32(out: Int32Array, src: Int32Array, order: Uint32Array): void {
+  for (let i = 0; i < order.length; i++) out[i] = src[order[i] as number] as number;
+}
+function gatherU32(out: Uint32Array, src: Uint32Array, order: Uint32Array): void {
+  for (let i = 0; i < order.length; i++) out[i] = src[order[i] as number] as number;
+}
+function gatherU16(out: Uint16Array, src: Uint16Array, order: Uint32Array): void {
+  for (let i = 0; i < order.length; i++) out[i] = src[order[i] as number] as number;
+}
+function gatherU8(out: Uint8Array, src: Uint8Array, order: Uint32Array): void {
+  for (let i = 0; i < order.length; i++) out[i] = src[order[i] as number] as number;
 }
 
 /** Sample columns with one shared capacity; each column is written at its own monomorphic site. */
@@ -410,7 +435,10 @@ class SyscallColumns {
 
 function sortSyscalls(sys: ReturnType<SyscallColumns['trimmed']>, minT: number): SyscallTable {
   const n = sys.startNs.length;
-  for (let i = 0; i < n; i++) sys.startNs[i] = (sys.startNs[i] as number) - minT;
+  for (let i = 0; i < n; i++) {
+    const t = sys.startNs[i] as number;
+    sys.startNs[i] = Number.isNaN(t) ? 0 : t - minT; // untimed captures: everything at 0
+  }
   let sorted = true;
   for (let i = 1; i < n && sorted; i++) if ((sys.startNs[i] as number) < (sys.startNs[i - 1] as number)) sorted = false;
   if (sorted) return { length: n, ...sys };

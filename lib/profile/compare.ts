@@ -1,0 +1,379 @@
+import { Growable } from '../util/growable';
+import { StringTable } from '../util/intern';
+import { NameTree, NODE_KIND_NAMES } from './name-tree';
+
+/**
+ * Several name trees (one per node) merged by frame path, keeping each tree's self values:
+ * the base of differential flame graphs, the merged cluster flame graph and the ranking.
+ */
+export class MultiTree {
+  readonly names = new StringTable();
+  private readonly index = new Map<number, number>();
+  readonly parent = new Growable(Int32Array);
+  readonly nameCol = new Growable(Uint32Array);
+  readonly kindCol = new Growable(Uint8Array);
+  /** self[k] for tree k, grown to the node count by finish(). */
+  private self: Float64Array[] = [];
+  private selfCount: Float64Array[] = [];
+  total: Float64Array[] = [];
+  totalCount: Float64Array[] = [];
+  firstChild = new Int32Array(0);
+  nextSibling = new Int32Array(0);
+
+  constructor(readonly trees: readonly NameTree[]) {
+    this.parent.push(-1);
+    this.nameCol.push(this.names.intern('all'));
+    this.kindCol.push(0);
+    const selfs: Map<number, number>[] = [];
+    const counts: Map<number, number>[] = [];
+    trees.forEach((t, k) => {
+      const map = new Map<number, number>([[0, 0]]); // node in t → node here
+      const selfMap = new Map<number, number>();
+      const countMap = new Map<number, number>();
+      for (let n = 1; n < t.size; n++) {
+        const p = map.get(t.parent(n)) as number;
+        const id = this.child(p, t.name(n), t.kind(n));
+        map.set(n, id);
+        if (t.self(n) > 0) {
+          selfMap.set(id, (selfMap.get(id) ?? 0) + t.self(n));
+          countMap.set(id, (countMap.get(id) ?? 0) + t.totalCount(n) - t.children(n).reduce((a, c) => a + t.totalCount(c), 0));
+        }
+      }
+      selfs[k] = selfMap;
+      counts[k] = countMap;
+    });
+    const size = this.size;
+    this.self = selfs.map((m) => {
+      const a = new Float64Array(size);
+      for (const [id, v] of m) a[id] = v;
+      return a;
+    });
+    this.selfCount = counts.map((m) => {
+      const a = new Float64Array(size);
+      for (const [id, v] of m) a[id] = v;
+      return a;
+    });
+    this.total = this.self.map((s) => s.slice());
+    this.totalCount = this.selfCount.map((s) => s.slice());
+    this.firstChild = new Int32Array(size).fill(-1);
+    this.nextSibling = new Int32Array(size).fill(-1);
+    for (let i = size - 1; i > 0; i--) {
+      const p = this.parent.get(i);
+      for (const tot of this.total) tot[p] = (tot[p] as number) + (tot[i] as number);
+      for (const tot of this.totalCount) tot[p] = (tot[p] as number) + (tot[i] as number);
+      this.nextSibling[i] = this.firstChild[p] as number;
+      this.firstChild[p] = i;
+    }
+  }
+
+  get size(): number {
+    return this.parent.length;
+  }
+
+  private child(parent: number, name: string, kind: number): number {
+    const nameId = this.names.intern(name);
+    const key = parent * 0x4000000 + nameId;
+    let id = this.index.get(key);
+    if (id === undefined) {
+      id = this.parent.push(parent);
+      this.nameCol.push(nameId);
+      this.kindCol.push(kind);
+      this.index.set(key, id);
+    }
+    return id;
+  }
+
+  name(n: number): string {
+    return this.names.get(this.nameCol.get(n));
+  }
+  kind(n: number): (typeof NODE_KIND_NAMES)[number] {
+    return NODE_KIND_NAMES[this.kindCol.get(n)] ?? 'user';
+  }
+  children(n: number): number[] {
+    const out: number[] = [];
+    for (let c = this.firstChild[n] as number; c >= 0; c = this.nextSibling[c] as number) out.push(c);
+    return out;
+  }
+  selfOf(k: number, n: number): number {
+    return this.self[k]?.[n] ?? 0;
+  }
+  selfArrays(): Float64Array[] {
+    return this.self;
+  }
+  find(path: readonly string[]): number {
+    let node = 0;
+    for (const name of path) {
+      const id = this.names.lookup(name);
+      const next = id === undefined ? undefined : this.index.get(node * 0x4000000 + id);
+      if (next === undefined) return -1;
+      node = next;
+    }
+    return node;
+  }
+}
+
+/** Share of a side: one tree's value over its total, or the mean share over several trees. */
+function shareOf(m: MultiTree, side: readonly number[], values: Float64Array[], n: number): number {
+  let s = 0;
+  let k = 0;
+  for (const t of side) {
+    const tot = m.total[t]?.[0] ?? 0;
+    if (tot > 0) {
+      s += ((values[t] as Float64Array)[n] as number) / tot;
+      k++;
+    }
+  }
+  return k > 0 ? s / k : 0;
+}
+
+function sumOf(side: readonly number[], values: Float64Array[], n: number): number {
+  let s = 0;
+  for (const t of side) s += (values[t] as Float64Array)[n] as number;
+  return s;
+}
+
+/**
+ * Differential node: `v` is the drawn width (A's total, or B's when drawing B's shape), a/b raw
+ * totals, sa/sb shares of each side's total (B: mean over its nodes), selfA/selfB and their
+ * shares ssa/ssb, `d` = sa - sb (what the colour shows).
+ */
+export interface DiffNode {
+  n: string;
+  l: (typeof NODE_KIND_NAMES)[number];
+  v: number;
+  s: number;
+  k: number;
+  a: number;
+  b: number;
+  sa: number;
+  sb: number;
+  ssa: number;
+  ssb: number;
+  d: number;
+  c?: DiffNode[];
+}
+
+export interface DiffOptions {
+  /** Draw A's shape (default) or B's ("vanished" frames, coloured by A). */
+  shape?: 'a' | 'b';
+  maxNodes?: number;
+}
+
+export interface DiffResult {
+  root: DiffNode;
+  totalA: number;
+  totalB: number;
+  nodes: number;
+  truncated: boolean;
+  /** Frames with the largest change in self and in total share (by function name, all paths summed). */
+  topSelf: { name: string; sa: number; sb: number; delta: number }[];
+  topTotal: { name: string; sa: number; sb: number; delta: number }[];
+}
+
+/** Differential tree of side A (one tree) against side B (one or several trees, shares averaged). */
+export function diffTree(m: MultiTree, a: number, b: readonly number[], opts: DiffOptions = {}): DiffResult {
+  const shapeA = (opts.shape ?? 'a') === 'a';
+  const maxNodes = opts.maxNodes ?? 4000;
+  const A = [a];
+  const weight = (n: number) => Math.max(shareOf(m, A, m.total, n), shareOf(m, b, m.total, n));
+  // Keep the widest frames of either side within the budget (children after parents).
+  const keep = new Set<number>([0]);
+  const queue = [0];
+  const floor = 1 / 20000;
+  const candidates: number[] = [];
+  while (queue.length) {
+    const n = queue.pop() as number;
+    for (const c of m.children(n)) {
+      if (weight(c) < floor) continue;
+      candidates.push(c);
+      queue.push(c);
+    }
+  }
+  candidates.sort((x, y) => weight(y) - weight(x));
+  for (const c of candidates) {
+    if (keep.size >= maxNodes) break;
+    if (keep.has(m.parent.get(c))) keep.add(c);
+  }
+  let truncated = keep.size < m.size;
+  let count = 0;
+  const build = (n: number): DiffNode => {
+    count++;
+    const sa = shareOf(m, A, m.total, n);
+    const sb = shareOf(m, b, m.total, n);
+    const va = sumOf(A, m.total, n);
+    const vb = sumOf(b, m.total, n);
+    const node: DiffNode = {
+      n: m.name(n),
+      l: m.kind(n),
+      v: shapeA ? va : vb,
+      s: shapeA ? sumOf(A, m.selfArrays(), n) : sumOf(b, m.selfArrays(), n),
+      k: shapeA ? sumOf(A, m.totalCount, n) : sumOf(b, m.totalCount, n),
+      a: va,
+      b: vb,
+      sa,
+      sb,
+      ssa: shareOf(m, A, m.selfArrays(), n),
+      ssb: shareOf(m, b, m.selfArrays(), n),
+      d: sa - sb,
+    };
+    const kids = m.children(n).filter((c) => keep.has(c) && (shapeA ? sumOf(A, m.total, c) : sumOf(b, m.total, c)) > 0);
+    if (kids.length) node.c = kids.map(build).sort((x, y) => (x.n < y.n ? -1 : x.n > y.n ? 1 : 0));
+    return node;
+  };
+  const root = build(0);
+  if (count === m.size) truncated = false;
+
+  // Per function name: self and total shares on each side (total counted once per path).
+  const byName = new Map<string, { sa: number; sb: number; ta: number; tb: number }>();
+  const walk = (n: number, onPath: Set<string>) => {
+    for (const c of m.children(n)) {
+      const name = m.name(c);
+      let r = byName.get(name);
+      if (!r) byName.set(name, (r = { sa: 0, sb: 0, ta: 0, tb: 0 }));
+      r.sa += shareOf(m, A, m.selfArrays(), c);
+      r.sb += shareOf(m, b, m.selfArrays(), c);
+      if (!onPath.has(name)) {
+        r.ta += shareOf(m, A, m.total, c);
+        r.tb += shareOf(m, b, m.total, c);
+      }
+      const had = onPath.has(name);
+      onPath.add(name);
+      walk(c, onPath);
+      if (!had) onPath.delete(name);
+    }
+  };
+  walk(0, new Set());
+  const rows = [...byName.entries()];
+  const topSelf = rows
+    .map(([name, r]) => ({ name, sa: r.sa, sb: r.sb, delta: r.sa - r.sb }))
+    .sort((x, y) => Math.abs(y.delta) - Math.abs(x.delta))
+    .slice(0, 20);
+  const topTotal = rows
+    .map(([name, r]) => ({ name, sa: r.ta, sb: r.tb, delta: r.ta - r.tb }))
+    .sort((x, y) => Math.abs(y.delta) - Math.abs(x.delta))
+    .slice(0, 20);
+  return { root, totalA: sumOf(A, m.total, 0), totalB: sumOf(b, m.total, 0), nodes: count, truncated, topSelf, topTotal };
+}
+
+export interface MergedNode {
+  n: string;
+  l: (typeof NODE_KIND_NAMES)[number];
+  v: number;
+  s: number;
+  k: number;
+  /** Total per node, in the order of the capture's nodes. */
+  per: number[];
+  c?: MergedNode[];
+}
+
+/** All trees summed, each frame keeping its per-node totals. */
+export function mergedTree(m: MultiTree, maxNodes = 4000): { root: MergedNode; total: number; nodes: number; truncated: boolean } {
+  const all = m.trees.map((_, k) => k);
+  const weight = (n: number) => sumOf(all, m.total, n);
+  const keep = new Set<number>([0]);
+  const order = Array.from({ length: m.size - 1 }, (_, i) => i + 1).sort((x, y) => weight(y) - weight(x));
+  const floor = weight(0) / 20000;
+  for (const c of order) {
+    if (keep.size >= maxNodes || weight(c) < floor) break;
+    if (keep.has(m.parent.get(c))) keep.add(c);
+  }
+  let count = 0;
+  const build = (n: number): MergedNode => {
+    count++;
+    const node: MergedNode = { n: m.name(n), l: m.kind(n), v: weight(n), s: sumOf(all, m.selfArrays(), n), k: sumOf(all, m.totalCount, n), per: all.map((k) => (m.total[k] as Float64Array)[n] as number) };
+    const kids = m.children(n).filter((c) => keep.has(c));
+    if (kids.length) node.c = kids.map(build).sort((x, y) => (x.n < y.n ? -1 : x.n > y.n ? 1 : 0));
+    return node;
+  };
+  const root = build(0);
+  return { root, total: weight(0), nodes: count, truncated: count < m.size };
+}
+
+export interface RankRow {
+  node: number;
+  score: number;
+  /** Jensen–Shannon divergences (bits, 0..1) of self shares and of total shares (= score). */
+  selfJs: number;
+  totalJs: number;
+  topFrames: { name: string; deltaShare: number; contribution: number }[];
+}
+
+/** Jensen–Shannon divergence (base 2) of two distributions given as maps, and each key's part of it. */
+export function jensenShannon(p: Map<string, number>, q: Map<string, number>): { js: number; parts: Map<string, number> } {
+  const parts = new Map<string, number>();
+  let js = 0;
+  const keys = new Set([...p.keys(), ...q.keys()]);
+  for (const key of keys) {
+    const a = p.get(key) ?? 0;
+    const b = q.get(key) ?? 0;
+    const mid = (a + b) / 2;
+    let part = 0;
+    if (a > 0) part += 0.5 * a * Math.log2(a / mid);
+    if (b > 0) part += 0.5 * b * Math.log2(b / mid);
+    parts.set(key, part);
+    js += part;
+  }
+  return { js: Math.max(0, js), parts };
+}
+
+function normalise(m: Map<string, number>): Map<string, number> {
+  let s = 0;
+  for (const v of m.values()) s += v;
+  if (s <= 0) return new Map();
+  return new Map([...m].map(([k, v]) => [k, v / s]));
+}
+
+/**
+ * How far each node's profile is from the rest of the cluster. The score is the Jensen–Shannon
+ * divergence (base 2, so 0 = same, 1 = nothing in common) between the node's distribution of
+ * time over functions, counting each function's inclusive (total) share, renormalised to sum
+ * to 1, and the mean of the other nodes' distributions (nodes weigh equally, whatever their
+ * sample counts; nodes without samples score 0). Inclusive shares follow the flame graph's
+ * whole shape (callers and callees), which is steadier than self shares alone: leaf symbols are
+ * often `[unknown]` or `[binary]` when frame pointers are missing. The self-share divergence is
+ * reported too (`selfJs`), and explains the score: `topFrames` are the functions contributing
+ * most to it, with their change in self share (node minus rest) — the leaf functions where the
+ * extra time goes.
+ */
+export function rankNodes(m: MultiTree, topN = 5): RankRow[] {
+  const perNode = m.trees.map((_, k) => {
+    const total = m.total[k]?.[0] ?? 0;
+    const self = new Map<string, number>();
+    const inclusive = new Map<string, number>();
+    if (total <= 0) return { self, inclusive, total };
+    const walk = (n: number, onPath: Set<string>) => {
+      for (const c of m.children(n)) {
+        const name = m.name(c);
+        const sv = m.selfOf(k, c);
+        if (sv > 0) self.set(name, (self.get(name) ?? 0) + sv / total);
+        const had = onPath.has(name);
+        if (!had) inclusive.set(name, (inclusive.get(name) ?? 0) + ((m.total[k] as Float64Array)[c] as number) / total);
+        onPath.add(name);
+        walk(c, onPath);
+        if (!had) onPath.delete(name);
+      }
+    };
+    walk(0, new Set());
+    return { self, inclusive: normalise(inclusive), total };
+  });
+  const mean = (maps: Map<string, number>[]) => {
+    const out = new Map<string, number>();
+    for (const mp of maps) for (const [k, v] of mp) out.set(k, (out.get(k) ?? 0) + v / maps.length);
+    return out;
+  };
+  return perNode
+    .map((me, k) => {
+      const others = perNode.filter((o, j) => j !== k && o.total > 0);
+      if (me.total <= 0 || others.length === 0) return { node: k, score: 0, selfJs: 0, totalJs: 0, topFrames: [] };
+      const restSelf = mean(others.map((o) => o.self));
+      const restTotal = mean(others.map((o) => o.inclusive));
+      const s = jensenShannon(me.self, restSelf);
+      const t = jensenShannon(me.inclusive, restTotal);
+      const topFrames = [...s.parts.entries()]
+        .sort((x, y) => y[1] - x[1])
+        .slice(0, topN)
+        .map(([name, contribution]) => ({ name, deltaShare: (me.self.get(name) ?? 0) - (restSelf.get(name) ?? 0), contribution }));
+      return { node: k, score: t.js, selfJs: s.js, totalJs: t.js, topFrames };
+    })
+    .sort((x, y) => y.score - x.score);
+}
