@@ -13,6 +13,9 @@ import { parseCapture } from '../lib/parse';
 import { collapse, foldedLines } from '../lib/profile/collapse';
 import { lodTree } from '../lib/profile/flame-tree';
 import { CORPUS } from '../tests/corpus';
+import { subsecondHeatmap } from '../lib/profile/heatmap';
+import { timeline } from '../lib/profile/timeline';
+import { uiBench } from './ui';
 
 const SIZE_MB = Number(process.env.TRACEFLEET_BENCH_MB ?? 200);
 const DIR = path.resolve(__dirname, '../.bench');
@@ -84,6 +87,40 @@ async function main(): Promise<void> {
   const half = profile.meta.durationNs / 2;
   const [, tRange] = await time(() => collapse(profile, { fromNs: half, toNs: half + 1e9 }));
   row('flame tree of a 1 s time range', `${(tRange * 1000).toFixed(1)} ms`);
+
+  await rangeQueries(row);
+  if (process.env.TRACEFLEET_BENCH_UI !== '0') await uiBench(row);
+}
+
+/** Time-range queries on a node of a million samples, against the whole-node query as baseline. */
+async function rangeQueries(r: typeof row): Promise<void> {
+  const big = path.join(DIR, 'bench-1m.perf.txt');
+  if (!existsSync(big)) execFileSync('bash', [TOOLS, '-s', '420', '-o', big], { stdio: 'inherit' });
+  const [res, tParse] = await time(() => parseCapture(createReadStream(big, { highWaterMark: 1 << 20 }), { file: big }));
+  const p = res.profile;
+  console.log(`\n1M-sample node: ${p.samples.length} samples over ${(p.meta.durationNs / 1e9).toFixed(1)} s (parsed in ${tParse.toFixed(1)} s)\n`);
+  const [, tAll] = await time(() => collapse(p, {}));
+  r('baseline: flame tree of the whole node', `${(tAll * 1000).toFixed(0)} ms`);
+  const ranges = Array.from({ length: 20 }, (_, i) => (i * p.meta.durationNs) / 20);
+  const [, t100] = await time(() => {
+    for (const from of ranges) collapse(p, { fromNs: from, toNs: from + 100e6 });
+  });
+  r('flame tree of a 100 ms range (mean of 20)', `${((t100 / 20) * 1000).toFixed(1)} ms`, `${(tAll / (t100 / 20)).toFixed(0)}× faster than the whole node`);
+  const [, t1s] = await time(() => {
+    for (const from of ranges) collapse(p, { fromNs: from, toNs: from + 1e9 });
+  });
+  r('flame tree of a 1 s range (mean of 20)', `${((t1s / 20) * 1000).toFixed(1)} ms`);
+  const [, tTl] = await time(() => timeline(p, { buckets: 500 }));
+  r('timeline, 500 buckets, whole node', `${(tTl * 1000).toFixed(0)} ms`);
+  const [, tTl2] = await time(() => {
+    for (const from of ranges) timeline(p, { fromNs: from, toNs: from + 1e9, buckets: 500 });
+  });
+  r('timeline of a 1 s range (mean of 20)', `${((tTl2 / 20) * 1000).toFixed(1)} ms`);
+  const [, tHm] = await time(() => subsecondHeatmap(p));
+  r('subsecond heatmap, whole node', `${(tHm * 1000).toFixed(0)} ms`);
+  const h = subsecondHeatmap(p);
+  const [, tSel] = await time(() => collapse(p, { cells: { colNs: h.colNs, rowNs: h.rowNs, c0: 2, c1: 12, r0: 10, r1: 30 } }));
+  r('flame tree of a heatmap selection', `${(tSel * 1000).toFixed(0)} ms`);
 }
 
 main().catch((err) => {

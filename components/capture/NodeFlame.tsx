@@ -2,6 +2,7 @@
 import type { CellSelection, FlameNode, NodeSummary } from '@/lib/api/schemas';
 import { api } from '@/lib/api/urls';
 import { useFlameTree } from '@/lib/client/queries';
+import { useSeen } from '@/lib/client/use-visible';
 import { formatCount, formatDurationNs, formatPercent } from '@/lib/viz/format';
 import { FlameGraph } from '../flame-graph/FlameGraph';
 import styles from './CaptureView.module.css';
@@ -39,19 +40,20 @@ function hasPath(root: FlameNode, path: readonly string[]): boolean {
 
 /** One node's card: header, search match share, and its flame graph. */
 export function NodeFlame({ captureId, node, selected, zoom, search, event, range, cells, onSelect, onZoom, onClearRange, onClearCells, onZoomAll, widthShare = 1 }: Props) {
-  const filter = { event, search, fromNs: range?.[0], toNs: range?.[1], sel: cells };
-  const base = useFlameTree(captureId, node.name, filter, node.version);
+  const [cardRef, seen] = useSeen<HTMLElement>();
+  const filter = { event, search, fromNs: range?.[0], toNs: range?.[1], sel: cells, maxNodes: 2500 };
+  const base = useFlameTree(captureId, node.name, filter, node.version, seen);
   // The server folds frames below the pixel budget; when zooming into such a tree, ask for
   // the zoomed subtree at full detail.
   const needFocus = !!base.data?.truncated && zoom.length > 0;
-  const focused = useFlameTree(captureId, node.name, { ...filter, focus: needFocus ? zoom : [] }, node.version);
+  const focused = useFlameTree(captureId, node.name, { ...filter, focus: needFocus ? zoom : [] }, node.version, seen && needFocus);
   const tree = needFocus && focused.data ? focused.data : base.data;
   const error = base.error ?? focused.error;
   const missing = zoom.length > 0 && !!tree && !(needFocus ? focused.data?.focusFound !== false : hasPath(tree.root, zoom));
   const folded = `${api.folded(captureId, node.name)}${event ? `?event=${encodeURIComponent(event)}` : ''}`;
 
   return (
-    <section className={`${styles.card} ${selected ? styles.selected : ''}`} onMouseDown={onSelect} data-testid="node-card" data-node={node.name}>
+    <section ref={cardRef} className={`${styles.card} ${selected ? styles.selected : ''}`} onMouseDown={onSelect} data-testid="node-card" data-node={node.name}>
       <header className={styles.cardHead}>
         <div>
           <strong className={styles.nodeName}>{node.name}</strong>

@@ -13,6 +13,8 @@ export function useCaptureList() {
 }
 
 export interface FlameParams {
+  /** Node budget of the level-of-detail tree (small cards need fewer). */
+  maxNodes?: number;
   event?: string;
   focus?: readonly string[];
   search?: string;
@@ -33,17 +35,19 @@ export function flameUrl(id: string, node: string, p: FlameParams): string {
   if (p.fromNs !== undefined) q.set('fromNs', String(p.fromNs));
   if (p.toNs !== undefined) q.set('toNs', String(p.toNs));
   if (p.sel) q.set('sel', selText(p.sel));
+  if (p.maxNodes) q.set('maxNodes', String(p.maxNodes));
   const qs = q.toString();
   return `${api.flamegraph(id, node)}${qs ? `?${qs}` : ''}`;
 }
 
 /** The level-of-detail flame tree of one node; keeps showing the previous tree while the next loads. */
-export function useFlameTree(id: string, node: string, p: FlameParams, version: string) {
+export function useFlameTree(id: string, node: string, p: FlameParams, version: string, enabled = true) {
   return useQuery({
-    queryKey: ['flame', id, node, version, p.event ?? '', (p.focus ?? []).join(';'), p.search ?? '', p.fromNs ?? '', p.toNs ?? '', p.sel ? selText(p.sel) : ''],
+    queryKey: ['flame', id, node, version, p.event ?? '', (p.focus ?? []).join(';'), p.search ?? '', p.fromNs ?? '', p.toNs ?? '', p.sel ? selText(p.sel) : '', p.maxNodes ?? ''],
     queryFn: () => fetchJson(flameUrl(id, node, p), FlameTree),
     placeholderData: keepPreviousData,
     staleTime: Infinity,
+    enabled,
   });
 }
 
