@@ -5,13 +5,14 @@ import type { CaptureFormat, TextSink } from './format';
 import { foldedFormat } from './folded';
 import { textChunks, type ByteSource, type ReadOptions, type ReadStats } from './lines';
 import { perfScriptFormat } from './perf-script';
+import { ftraceFormat, traceCmdFormat } from './ftrace';
 import { straceFormat } from './strace';
 
 export { CaptureTooLargeError, ParseError, UnknownFormatError } from './errors';
 export type { ByteSource, ReadStats } from './lines';
 
 /** Formats in sniffing order: the first 'yes' wins, else the first 'maybe'. */
-export const FORMATS: readonly CaptureFormat[] = [perfScriptFormat, straceFormat, foldedFormat];
+export const FORMATS: readonly CaptureFormat[] = [perfScriptFormat, straceFormat, ftraceFormat, traceCmdFormat, foldedFormat];
 
 /** How much decoded text the sniffers see. */
 export const FIRST_PAGE_CHARS = 64 * 1024;
