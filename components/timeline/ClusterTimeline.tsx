@@ -247,12 +247,23 @@ function Plot({ data, layout, x, offset }: { data: Timeline; layout: ReturnType<
       {sys}
       {lanes}
       <g className={styles.legend}>
-        {data.series.map((s, i) => (
-          <text key={s.event} x={6 + i * 140} y={10} fill={SERIES_COLORS[i % SERIES_COLORS.length]}>
-            {`${s.event} ${formatCount(s.total)}`}
+        {legend(data.series).map(({ label, x: lx }, i) => (
+          <text key={label} x={lx} y={10} fill={SERIES_COLORS[i % SERIES_COLORS.length]}>
+            {label}
           </text>
         ))}
       </g>
     </g>
   );
+}
+
+/** Legend entries laid out left to right by their text length (10 px bold ≈ 6.4 px per character). */
+function legend(series: Timeline['series']): { label: string; x: number }[] {
+  let x = 6;
+  return series.map((s) => {
+    const label = `${s.event} ${formatCount(s.total)}`;
+    const at = x;
+    x += label.length * 6.4 + 14;
+    return { label, x: at };
+  });
 }
