@@ -131,7 +131,7 @@ export function NodeFlame({ captureId, node, selected, zoom, search, event, rang
       {error ? (
         <p className="error">{(error as Error).message}</p>
       ) : !tree ? (
-        <p className="muted">loading…</p>
+        <div className={styles.placeholder}>{seen ? 'loading…' : ''}</div>
       ) : tree.total === 0 ? (
         <p className="muted">
           No samples{event ? ` for event ${event}` : ''}
