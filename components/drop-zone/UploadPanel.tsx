@@ -2,10 +2,10 @@
 import { useRouter } from 'next/navigation';
 import { useCallback, useState } from 'react';
 import { useDropzone } from 'react-dropzone';
-import { CreateCaptureResponse, NODE_NAME_PATTERN } from '@/lib/api/schemas';
+import { CreateCaptureResponse, NODE_NAME_PATTERN, NodeSummary } from '@/lib/api/schemas';
 import { api, captureUrl } from '@/lib/api/urls';
 import { fetchJson } from '@/lib/client/fetcher';
-import { putNode, suggestNodeName } from '@/lib/client/upload';
+import { putNode, suggestNodeName, toNodeName } from '@/lib/client/upload';
 import { formatBytes, formatCount } from '@/lib/viz/format';
 import styles from './UploadPanel.module.css';
 
@@ -13,7 +13,9 @@ type Status = 'ready' | 'uploading' | 'parsing' | 'done' | 'error';
 
 interface Entry {
   key: number;
-  file: File;
+  /** A file to send, or a URL for the server to fetch. */
+  file: File | null;
+  url?: string;
   node: string;
   fromHeader: boolean;
   status: Status;
@@ -36,7 +38,7 @@ export function UploadPanel() {
   const patch = (key: number, p: Partial<Entry>) => setEntries((es) => es.map((e) => (e.key === key ? { ...e, ...p } : e)));
 
   const onDrop = useCallback(async (files: File[]) => {
-    const added: Entry[] = files.map((file) => ({ key: nextKey++, file, node: '', fromHeader: false, status: 'ready', sent: 0 }));
+    const added = files.map((file) => ({ key: nextKey++, file, node: '', fromHeader: false, status: 'ready' as Status, sent: 0 }));
     setEntries((es) => [...es.filter((e) => e.status !== 'done'), ...added]);
     setCaptureId(null);
     setError(null);
@@ -54,6 +56,15 @@ export function UploadPanel() {
   }, []);
 
   const { getRootProps, getInputProps, isDragActive } = useDropzone({ onDrop, multiple: true, disabled: busy });
+  const [urlText, setUrlText] = useState('');
+  const addUrl = () => {
+    const url = urlText.trim();
+    if (!/^https?:\/\/\S+$/i.test(url)) return setError('enter an http:// or https:// URL');
+    const stem = decodeURIComponent(url.replace(/[?#].*$/, '').split('/').pop() ?? '').replace(/\..*$/, '');
+    setEntries((es) => [...es, { key: nextKey++, file: null, url, node: toNodeName(stem || 'node'), fromHeader: false, status: 'ready', sent: 0 }]);
+    setUrlText('');
+    setError(null);
+  };
 
   const names = entries.map((e) => e.node);
   const invalid = entries.filter((e) => !NODE_NAME_PATTERN.test(e.node) || names.indexOf(e.node) !== names.lastIndexOf(e.node));
@@ -77,10 +88,16 @@ export function UploadPanel() {
       let failed = 0;
       const worker = async () => {
         for (let e = queue.shift(); e; e = queue.shift()) {
-          patch(e.key, { status: 'uploading', sent: 0, message: undefined });
+          patch(e.key, { status: e.file ? 'uploading' : 'parsing', sent: 0, message: undefined });
           try {
-            const summary = await putNode(api.node(id as string, e.node), e.file, (p) => patch(e.key, { sent: p.sent, status: p.parsing ? 'parsing' : 'uploading' }));
-            patch(e.key, { status: 'done', sent: e.file.size, message: `${formatCount(summary.samples)} samples · ${summary.format}${summary.warnings ? ` · ${summary.warnings} warnings` : ''}` });
+            const summary = e.file
+              ? await putNode(api.node(id as string, e.node), e.file, (p) => patch(e.key, { sent: p.sent, status: p.parsing ? 'parsing' : 'uploading' }))
+              : await fetchJson(`${api.node(id as string, e.node)}/fetch`, NodeSummary, {
+                  method: 'POST',
+                  headers: { 'content-type': 'application/json' },
+                  body: JSON.stringify({ url: e.url }),
+                });
+            patch(e.key, { status: 'done', sent: e.file?.size ?? 0, message: `${formatCount(summary.samples)} records · ${summary.format}${summary.warnings ? ` · ${summary.warnings} warnings` : ''}` });
           } catch (err) {
             failed++;
             patch(e.key, { status: 'error', message: (err as Error).message });
@@ -105,6 +122,20 @@ export function UploadPanel() {
           perf script (with or without <code>--header</code>), folded stacks · plain or gzip · or click to choose files
         </span>
       </div>
+      <div className={styles.urlRow}>
+        <input
+          value={urlText}
+          onChange={(e) => setUrlText(e.target.value)}
+          onKeyDown={(e) => e.key === 'Enter' && addUrl()}
+          placeholder="…or a URL the server should fetch (https://host/node-a.perf.txt.gz)"
+          aria-label="capture URL"
+          disabled={busy}
+          data-testid="url-input"
+        />
+        <button onClick={addUrl} disabled={busy || !urlText.trim()}>
+          Add URL
+        </button>
+      </div>
       {entries.length > 0 && (
         <div className={styles.files}>
           <label className={styles.captureName}>
@@ -123,13 +154,14 @@ export function UploadPanel() {
             <tbody>
               {entries.map((e) => {
                 const bad = invalid.includes(e);
-                const pct = e.file.size > 0 ? Math.round((100 * e.sent) / e.file.size) : 100;
+                const size = e.file?.size ?? 0;
+                const pct = e.file ? (size > 0 ? Math.round((100 * e.sent) / size) : 100) : e.status === 'done' ? 100 : 0;
                 return (
                   <tr key={e.key} data-testid="upload-row" data-status={e.status}>
-                    <td className="mono">{e.file.name}</td>
+                    <td className="mono">{e.file ? e.file.name : e.url}</td>
                     <td>
                       <input
-                        aria-label={`node name for ${e.file.name}`}
+                        aria-label={`node name for ${e.file ? e.file.name : e.url}`}
                         className={bad ? styles.bad : ''}
                         value={e.node}
                         disabled={busy || e.status === 'done'}
@@ -137,7 +169,7 @@ export function UploadPanel() {
                       />
                       {e.fromHeader && <span className={styles.hint}> from # hostname</span>}
                     </td>
-                    <td className="muted">{formatBytes(e.file.size)}</td>
+                    <td className="muted">{e.file ? formatBytes(e.file.size) : 'URL'}</td>
                     <td className={styles.progressCell}>
                       <div className={styles.bar} role="progressbar" aria-valuenow={pct} aria-valuemin={0} aria-valuemax={100}>
                         <div className={`${styles.fill} ${e.status === 'parsing' ? styles.parsing : ''} ${e.status === 'error' ? styles.failed : ''}`} style={{ width: `${e.status === 'ready' ? 0 : pct}%` }} />
@@ -145,7 +177,7 @@ export function UploadPanel() {
                       <span className={e.status === 'error' ? 'error' : 'muted'} data-testid="upload-status">
                         {e.status === 'ready' && 'ready'}
                         {e.status === 'uploading' && `sending ${pct}%`}
-                        {e.status === 'parsing' && 'parsing…'}
+                        {e.status === 'parsing' && (e.file ? 'parsing…' : 'server fetching and parsing…')}
                         {e.status === 'done' && (e.message ?? 'done')}
                         {e.status === 'error' && e.message}
                       </span>

@@ -12,6 +12,21 @@ export const CaptureId = z.string().regex(/^[A-Za-z0-9_-]{22}$/, 'not a capture 
 export const CaptureParams = z.object({ id: CaptureId });
 export const NodeParams = z.object({ id: CaptureId, node: NodeName });
 
+/** PUT …/nodes/{node}?arch=arm64: how to name raw syscall numbers when the capture does not say. */
+export const UploadQuery = z.object({ arch: z.enum(['x86_64', 'arm64', 'aarch64']).optional() });
+
+/** POST …/nodes/{node}/fetch {"url"}: the server downloads the capture. */
+export const FetchBody = z
+  .object({
+    url: z
+      .string()
+      .max(4096)
+      .url()
+      .refine((u) => /^https?:\/\//i.test(u), 'only http and https URLs'),
+    arch: z.enum(['x86_64', 'arm64', 'aarch64']).optional(),
+  })
+  .strict();
+
 export const CreateCaptureBody = z.object({ name: z.string().trim().max(200).optional() }).strict();
 export const CreateCaptureResponse = z.object({ id: CaptureId, url: z.string() });
 

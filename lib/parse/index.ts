@@ -38,6 +38,8 @@ export interface ParseOptions extends ReadOptions {
   readonly formats?: readonly CaptureFormat[];
   /** Skip sniffing and parse as this format. */
   readonly format?: CaptureFormat;
+  /** Syscall numbering for raw syscall events when the capture does not say (x86_64 by default). */
+  readonly arch?: string;
 }
 
 /**
@@ -61,6 +63,7 @@ export async function parseCapture(source: ByteSource, opts: ParseOptions): Prom
     format = opts.format ?? (empty ? perfScriptFormat : detectFormat(lines, opts.formats ?? FORMATS));
     if (!format) throw new UnknownFormatError(opts.file, lines.find((l) => l.trim().length > 0) ?? '');
     builder = new ProfileBuilder(format.id);
+    if (opts.arch) builder.setMeta({ arch: opts.arch });
     const s = format.createParser(builder, { file: opts.file });
     for (const text of pending.splice(0)) s.chunk(text);
     return s;

@@ -7,6 +7,8 @@ const Env = z.object({
   TRACEFLEET_MAX_NODE_BYTES: z.coerce.number().int().positive().default(64 * 2 ** 30),
   /** Memory for parsed profiles and flame trees kept between requests. */
   TRACEFLEET_CACHE_MB: z.coerce.number().int().positive().default(1024),
+  /** Let POST …/fetch download from private and local networks (off: only public addresses). */
+  TRACEFLEET_FETCH_ALLOW_PRIVATE: z.enum(['0', '1']).default('0'),
 });
 
 export type ServerEnv = z.infer<typeof Env> & { dataDir: string };

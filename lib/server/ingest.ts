@@ -5,8 +5,15 @@ import { serverEnv } from './env';
 import { HttpError } from './http';
 import { getStore } from './store';
 
-async function* through(body: ReadableStream<Uint8Array>, upload: NodeUpload): AsyncGenerator<Uint8Array> {
-  const reader = body.getReader();
+async function* through(body: ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>, upload: NodeUpload): AsyncGenerator<Uint8Array> {
+  if (Symbol.asyncIterator in body) {
+    for await (const value of body as AsyncIterable<Uint8Array>) {
+      await upload.write(value);
+      yield value;
+    }
+    return;
+  }
+  const reader = (body as ReadableStream<Uint8Array>).getReader();
   try {
     for (;;) {
       const { done, value } = await reader.read();
@@ -23,14 +30,20 @@ async function* through(body: ReadableStream<Uint8Array>, upload: NodeUpload): A
  * Streams a request body into the store (raw bytes) and the parser at once, then commits the
  * node atomically. On any failure the upload is discarded and the node keeps what it had.
  */
-export async function ingestNode(captureId: string, node: string, body: ReadableStream<Uint8Array> | null, fileName?: string): Promise<NodeSummary> {
+export async function ingestNode(
+  captureId: string,
+  node: string,
+  body: ReadableStream<Uint8Array> | AsyncIterable<Uint8Array> | null,
+  opts: { fileName?: string; arch?: string } = {},
+): Promise<NodeSummary> {
   if (!body) throw new HttpError(400, 'empty_body', 'send the capture as the request body');
   const store = await getStore();
   const upload = await store.beginNodeUpload(captureId, node);
   try {
     const { profile, format, stats } = await parseCapture(through(body, upload), {
-      file: fileName ?? node,
+      file: opts.fileName ?? node,
       maxBytes: serverEnv().TRACEFLEET_MAX_NODE_BYTES,
+      arch: opts.arch,
     });
     const { meta } = profile;
     const startNs = meta.clock.originSec * 1e9 + meta.clock.originNsOfSec;

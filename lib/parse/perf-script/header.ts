@@ -34,6 +34,8 @@ export function readHeaderLine(line: string, builder: ProfileBuilder, seen: Set<
       fields.osRelease = value;
       break;
     case 'arch':
+      // An architecture given with the upload wins over the header.
+      if (builder.getMeta().arch) return;
       fields.arch = value;
       break;
     case 'nrcpus online': {

@@ -1,5 +1,5 @@
-import { NodeParams } from '@/lib/api/schemas';
-import { handle, json, parseOr400 } from '@/lib/server/http';
+import { NodeParams, UploadQuery } from '@/lib/api/schemas';
+import { handle, json, parseOr400, searchParams } from '@/lib/server/http';
 import { ingestNode } from '@/lib/server/ingest';
 import { getStore } from '@/lib/server/store';
 import { NotFoundError } from '@/lib/store';
@@ -19,13 +19,14 @@ function fileNameHeader(req: Request): string | undefined {
 }
 
 /**
- * PUT /api/captures/{id}/nodes/{node} with the raw capture as the body (perf script, folded
- * stacks; gzip or plain) → 201 with the node's summary. Re-PUT replaces the node.
+ * PUT /api/captures/{id}/nodes/{node}[?arch=arm64] with the raw capture as the body (any
+ * supported format, gzip or plain) → 201 with the node's summary. Re-PUT replaces the node.
  */
 export async function PUT(req: Request, ctx: Ctx): Promise<Response> {
   return handle(async () => {
     const { id, node } = parseOr400(NodeParams, await ctx.params, 'path');
-    const summary = await ingestNode(id, node, req.body, fileNameHeader(req));
+    const { arch } = parseOr400(UploadQuery, searchParams(req), 'query');
+    const summary = await ingestNode(id, node, req.body, { fileName: fileNameHeader(req), arch });
     return json(summary, 201);
   });
 }
