@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { CLUSTER1, dropFiles } from './helpers';
+import { CLUSTER1, uploadByDrop } from './helpers';
 
 const card = (page: Page, node: string) => page.locator(`[data-testid=node-card][data-node="${node}"]`);
 const NODES = ['cluster1-node-a', 'cluster1-node-b', 'cluster1-node-c', 'cluster1-node-d'];
@@ -14,11 +14,7 @@ async function greenOf(page: Page, name: string): Promise<number> {
 }
 
 test('compare the cluster: shared search, node-d vs the rest, and the link restores the view', async ({ page, browser }) => {
-  await page.goto('/');
-  await dropFiles(page, '[data-testid=drop-zone]', CLUSTER1);
-  await expect(page.getByTestId('upload-row')).toHaveCount(4);
-  await page.getByTestId('upload-button').click();
-  await page.waitForURL(/\/c\/[A-Za-z0-9_-]{22}/);
+  await uploadByDrop(page, CLUSTER1);
 
   // Search once: every graph shows its matches.
   await page.getByTestId('search').fill('do_syscall_64');

@@ -35,3 +35,12 @@ export async function dropFiles(page: Page, selector: string, files: string[]): 
   await page.dispatchEvent(selector, 'dragover', { dataTransfer });
   await page.dispatchEvent(selector, 'drop', { dataTransfer });
 }
+
+/** The landing-page flow: drop files, check one row each, upload, land on the capture page. */
+export async function uploadByDrop(page: Page, files: string[]): Promise<void> {
+  await page.goto('/');
+  await dropFiles(page, '[data-testid=drop-zone]', files);
+  await expect(page.getByTestId('upload-row')).toHaveCount(files.length);
+  await page.getByTestId('upload-button').click();
+  await page.waitForURL(/\/c\/[A-Za-z0-9_-]{22}/);
+}

@@ -1,5 +1,5 @@
 import { expect, test, type Locator, type Page } from '@playwright/test';
-import { corpus, dropFiles } from './helpers';
+import { corpus, uploadByDrop } from './helpers';
 
 const FILES = [corpus('real/cluster1/node-a.strace.txt'), corpus('real/cluster1/node-b.ftrace.txt'), corpus('real/cluster1/node-c.tp.perf.txt')];
 
@@ -15,11 +15,7 @@ async function drag(page: Page, target: Locator, fx0: number, fy0: number, fx1: 
 }
 
 test('strace, ftrace and perf tracepoints: syscall heatmap, brushed timeline, subsecond selection, shared link', async ({ page, browser }) => {
-  await page.goto('/');
-  await dropFiles(page, '[data-testid=drop-zone]', FILES);
-  await expect(page.getByTestId('upload-row')).toHaveCount(3);
-  await page.getByTestId('upload-button').click();
-  await page.waitForURL(/\/c\/[A-Za-z0-9_-]{22}/);
+  await uploadByDrop(page, FILES);
 
   // The cluster syscall heatmap has all three nodes, each with calls.
   await page.getByTestId('tab-syscalls').click();

@@ -42,7 +42,7 @@ export function SyscallsView({ capture, view, setView, selected }: Props) {
         </label>
         <span className="muted">Click a cell to open that node&apos;s timeline with the syscall picked.</span>
       </div>
-      <section className={styles.panel}>
+      <section className="panel">
         <h3>Cluster: syscalls × nodes</h3>
         {cluster.error ? (
           <p className="error">{(cluster.error as Error).message}</p>
@@ -52,7 +52,7 @@ export function SyscallsView({ capture, view, setView, selected }: Props) {
           <p className="muted">loading…</p>
         )}
       </section>
-      <section className={styles.panel} style={{ marginTop: 14 }}>
+      <section className="panel" style={{ marginTop: 14 }}>
         <h3>
           <span className="mono">{node}</span>: syscalls over time{range ? ' (selected range)' : ''}
         </h3>

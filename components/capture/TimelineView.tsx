@@ -39,7 +39,7 @@ export function TimelineView({ capture, view, setView, selected }: Props) {
         onSelect={(n) => setView((s) => ({ ...s, node: n }))}
       />
       <div className={styles.detail}>
-        <section className={styles.panel} ref={heatRef}>
+        <section className="panel" ref={heatRef}>
           <h3>
             Subsecond heatmap · <span className="mono">{node}</span>
           </h3>
@@ -67,7 +67,7 @@ export function TimelineView({ capture, view, setView, selected }: Props) {
         />
       </div>
       {hasSyscalls && (
-        <section className={styles.panel} style={{ marginTop: 14 }}>
+        <section className="panel" style={{ marginTop: 14 }}>
           <h3>
             Syscalls of <span className="mono">{node}</span>
             {range ? ' in the selected range' : ''} (as strace -c)

@@ -27,7 +27,7 @@ export function CompareView({ capture, view, setView }: Props) {
 
   return (
     <div className={styles.layout}>
-      <section className={styles.panel}>
+      <section className="panel">
         <h3>Odd one out</h3>
         <p className="muted" style={{ fontSize: 12 }}>
           Jensen–Shannon divergence of each node&apos;s time per function (total shares) from the mean of the other nodes; 0 = same profile, 1 = nothing in common.
@@ -68,7 +68,7 @@ export function CompareView({ capture, view, setView }: Props) {
           ))}
         </ol>
       </section>
-      <section className={styles.panel}>
+      <section className="panel">
         <div className={styles.pair}>
           <h3>Differential flame graph</h3>
           <label>
@@ -118,7 +118,7 @@ export function CompareView({ capture, view, setView }: Props) {
           </div>
         )}
       </section>
-      <section className={`${styles.panel} ${styles.wide}`}>
+      <section className={`panel ${styles.wide}`}>
         <h3>Merged cluster flame graph</h3>
         <p className="muted" style={{ fontSize: 12 }}>
           All nodes summed; hover a frame for its share on each node.

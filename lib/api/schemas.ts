@@ -3,6 +3,8 @@
  * body is described here and validated on both sides.
  */
 import { z } from 'zod';
+import type { DiffNode, MergedNode } from '../profile/compare';
+import type { LodNode } from '../profile/flame-tree';
 
 export const NODE_NAME_PATTERN = /^[A-Za-z0-9._-]{1,128}$/;
 export const NodeName = z.string().regex(NODE_NAME_PATTERN, 'node names are 1-128 characters of A-Z a-z 0-9 . _ -');
@@ -122,18 +124,9 @@ export const NodeKind = z.enum(NODE_KINDS);
  * A flame graph node with short keys (d3-flame-graph reads `n`, `v`, `c`, `l` natively):
  * n name, v total value (summed periods, as the folded export counts), s self value,
  * k samples, l kind, c children, m search match (set on aggregate nodes that hide a match),
- * x number of frames folded into an aggregate node.
+ * x number of frames folded into an aggregate node. Produced by lib/profile/flame-tree.
  */
-export interface FlameNode {
-  n: string;
-  v: number;
-  s: number;
-  k: number;
-  l: (typeof NODE_KINDS)[number];
-  c?: FlameNode[];
-  m?: 1;
-  x?: number;
-}
+export type FlameNode = LodNode;
 
 /** Validated shallowly: trees can be deep, and zod's recursive schemas overflow the stack near 900 levels. */
 export const FlameTree = z.object({
@@ -259,22 +252,7 @@ export const DiffQuery = CompareQuery.extend({
   maxNodes: z.coerce.number().int().min(100).max(50_000).optional(),
 });
 
-/** Differential frame: v drawn width, a/b totals, sa/sb shares, ssa/ssb self shares, d = sa − sb. */
-export interface DiffNode {
-  n: string;
-  l: (typeof NODE_KINDS)[number];
-  v: number;
-  s: number;
-  k: number;
-  a: number;
-  b: number;
-  sa: number;
-  sb: number;
-  ssa: number;
-  ssb: number;
-  d: number;
-  c?: DiffNode[];
-}
+export type { DiffNode, MergedNode };
 
 const ShareRow = z.object({ name: z.string(), sa: z.number(), sb: z.number(), delta: z.number() });
 export const DiffTree = z.object({
@@ -302,15 +280,6 @@ export const Ranking = z.array(
 );
 export type Ranking = z.infer<typeof Ranking>;
 
-export interface MergedNode {
-  n: string;
-  l: (typeof NODE_KINDS)[number];
-  v: number;
-  s: number;
-  k: number;
-  per: number[];
-  c?: MergedNode[];
-}
 export const MergedFlame = z.object({
   nodes: z.array(z.string()),
   root: z.custom<MergedNode>((v) => typeof v === 'object' && v !== null && typeof (v as MergedNode).n === 'string'),

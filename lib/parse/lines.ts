@@ -29,7 +29,8 @@ export interface ReadOptions {
   readonly onBytes?: (bytesIn: number) => void;
 }
 
-async function* iterate(source: ByteSource): AsyncGenerator<Uint8Array> {
+/** Any byte source as an async iterator of chunks. */
+export async function* iterate(source: ByteSource): AsyncGenerator<Uint8Array> {
   if (Symbol.asyncIterator in source) {
     yield* source as AsyncIterable<Uint8Array>;
     return;

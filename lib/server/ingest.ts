@@ -1,28 +1,16 @@
 import type { NodeSummary } from '../api/schemas';
 import { parseCapture } from '../parse';
+import { iterate, type ByteSource } from '../parse/lines';
 import type { NodeUpload } from '../store';
 import { serverEnv } from './env';
 import { HttpError } from './http';
 import { getStore } from './store';
 
-async function* through(body: ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>, upload: NodeUpload): AsyncGenerator<Uint8Array> {
-  if (Symbol.asyncIterator in body) {
-    for await (const value of body as AsyncIterable<Uint8Array>) {
-      await upload.write(value);
-      yield value;
-    }
-    return;
-  }
-  const reader = (body as ReadableStream<Uint8Array>).getReader();
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) return;
-      await upload.write(value);
-      yield value;
-    }
-  } finally {
-    reader.releaseLock();
+/** Writes each chunk to the upload before the parser sees it. */
+async function* through(body: ByteSource, upload: NodeUpload): AsyncGenerator<Uint8Array> {
+  for await (const value of iterate(body)) {
+    await upload.write(value);
+    yield value;
   }
 }
 
@@ -33,7 +21,7 @@ async function* through(body: ReadableStream<Uint8Array> | AsyncIterable<Uint8Ar
 export async function ingestNode(
   captureId: string,
   node: string,
-  body: ReadableStream<Uint8Array> | AsyncIterable<Uint8Array> | null,
+  body: ByteSource | null,
   opts: { fileName?: string; arch?: string } = {},
 ): Promise<NodeSummary> {
   if (!body) throw new HttpError(400, 'empty_body', 'send the capture as the request body');
