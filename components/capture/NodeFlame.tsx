@@ -82,7 +82,13 @@ export function NodeFlame({ captureId, node, selected, zoom, search, event, rang
         <div className={styles.filters} data-testid="flame-filter">
           {tree && (
             <span>
-              <strong data-testid="flame-samples">{tree.root.k}</strong> of {node.samples} records
+              {base.isPlaceholderData ? (
+                <span className="muted">updating…</span>
+              ) : (
+                <>
+                  <strong data-testid="flame-samples">{tree.root.k}</strong> of {node.samples} records
+                </>
+              )}
             </span>
           )}
           {range && (
