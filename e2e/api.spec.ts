@@ -95,6 +95,7 @@ test.describe('HTTP API', () => {
     await expectError(await request.post('/api/captures', { data: { name: 'x'.repeat(300) } }), 400, 'bad_request');
 
     await expectError(await request.put(`/api/captures/${id}/nodes/good?arch=sparc`, { data: 'x' }), 400, 'bad_request');
+    await expectError(await request.put(`/api/captures/${id}/nodes/good`), 400, 'empty_body');
     // The server fetches only public http(s) URLs (unless TRACEFLEET_FETCH_ALLOW_PRIVATE=1).
     await expectError(await request.post(`/api/captures/${id}/nodes/good/fetch`, { data: { url: 'http://127.0.0.1:1/node.perf.txt' } }), 403, 'fetch_forbidden');
     await expectError(await request.post(`/api/captures/${id}/nodes/good/fetch`, { data: { url: 'ftp://example.com/x' } }), 400, 'bad_request');

@@ -33,6 +33,7 @@ export async function ingestNode(
       maxBytes: serverEnv().TRACEFLEET_MAX_NODE_BYTES,
       arch: opts.arch,
     });
+    if (stats.bytesIn === 0) throw new HttpError(400, 'empty_body', 'the request body is empty: send the capture as the body (curl --data-binary @file)');
     const { meta } = profile;
     const startNs = meta.clock.originSec * 1e9 + meta.clock.originNsOfSec;
     return await upload.commit(profile, {

@@ -148,10 +148,17 @@ export class DiskStore implements CaptureStore {
   }
 
   async getProfile(captureId: string, node: string): Promise<{ profile: Profile; version: string } | null> {
-    const row = this.nodeRow(captureId, node);
-    if (!row) return null;
-    const bytes = await readFile(this.files(captureId, node, row.version).profile);
-    return { profile: decodeProfile(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length)), version: row.version };
+    // A re-upload may replace the files between reading the row and the file: read again then.
+    for (let attempt = 0; ; attempt++) {
+      const row = this.nodeRow(captureId, node);
+      if (!row) return null;
+      try {
+        const bytes = await readFile(this.files(captureId, node, row.version).profile);
+        return { profile: decodeProfile(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length)), version: row.version };
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || attempt >= 2) throw err;
+      }
+    }
   }
 
   async openRaw(captureId: string, node: string): Promise<{ stream: ReadableStream<Uint8Array>; bytes: number; gzip: boolean } | null> {
