@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import http from 'node:http';
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { expect, test } from '@playwright/test';
@@ -109,6 +110,27 @@ test.describe('HTTP API', () => {
     const capture = Capture.parse(await (await request.get(`/api/captures/${id}`)).json());
     expect(capture.nodes.map((n) => [n.name, n.samples])).toEqual([['good', 3633]]);
     expect(lines(await (await request.get(`/api/captures/${id}/nodes/good/folded`)).text())).toEqual(lines(text(corpus('real/cluster1/node-c.perf.folded'))));
+  });
+
+  test('an upload cut off mid-stream never shows, and the node keeps what it had', async ({ request, baseURL }) => {
+    const id = await createCapture(request);
+    expect((await putNode(request, id, 'cut', readFileSync(CLUSTER1[2] as string))).status()).toBe(201);
+    const url = new URL(`/api/captures/${id}/nodes/cut`, baseURL);
+    await new Promise<void>((resolve) => {
+      const req = http.request(url, { method: 'PUT', headers: { 'transfer-encoding': 'chunked' } });
+      req.on('error', () => resolve());
+      req.write(readFileSync(CLUSTER1[0] as string).subarray(0, 600_000));
+      setTimeout(() => {
+        req.destroy();
+        resolve();
+      }, 500);
+    });
+    await new Promise((r) => setTimeout(r, 1000));
+    const capture = Capture.parse(await (await request.get(`/api/captures/${id}`)).json());
+    expect(capture.nodes.map((n) => [n.name, n.samples])).toEqual([['cut', 3633]]);
+    expect(lines(await (await request.get(`/api/captures/${id}/nodes/cut/folded`)).text())).toEqual(lines(text(corpus('real/cluster1/node-c.perf.folded'))));
+    // And the node takes a complete upload afterwards.
+    expect((await putNode(request, id, 'cut', readFileSync(CLUSTER1[0] as string))).status()).toBe(201);
   });
 
   test('streams a large upload (≈100 MB) through the parser', async ({ request }) => {
