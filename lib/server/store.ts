@@ -1,3 +1,4 @@
+import 'server-only';
 import { DiskStore, type CaptureStore } from '../store';
 import { serverEnv } from './env';
 
