@@ -76,5 +76,8 @@ export function weightUnit(loaded: Loaded, q: StackQuery, tree: NameTree): 'ns' 
   if (tree.total(0) === tree.totalCount(0)) return 'samples';
   const { profile } = loaded;
   const name = q.event ?? profile.eventTypes[profile.defaultEvent]?.name ?? '';
-  return /(^|:)(cpu-clock|task-clock)/.test(name) ? 'ns' : 'events';
+  // Clock events' periods, strace's syscall durations and function_graph self times are ns.
+  if (/(^|:)(cpu-clock|task-clock)/.test(name)) return 'ns';
+  if ((profile.meta.format === 'strace' && name === 'syscall') || name === 'function_graph') return 'ns';
+  return 'events';
 }
