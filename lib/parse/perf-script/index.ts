@@ -52,6 +52,8 @@ class PerfScriptParser implements TextSink {
   private frameCache = new Map<number, FrameEntry>();
   private headCache = new Map<string, Head>();
   private tailCache = new Map<string, Tail>();
+  private lastTailKey = '';
+  private lastTail: Tail | undefined;
   private blockCache = new Map<number, Block>();
   private blockChars = 0;
   /** The callchain being read line by line, to be cached when it ends cleanly at `end`. */
@@ -215,7 +217,15 @@ class PerfScriptParser implements TextSink {
       head = this.headCache.get(text.slice(0, t));
       if (head) {
         const after = text.slice(timeEnd);
-        const tail = this.tailCache.get(after) ?? this.makeTail(parseRecordTail(after, text.slice(timeEnd - 1)), after);
+        // Consecutive records mostly share their tail (same period and event): compare before hashing.
+        let tail = after === this.lastTailKey ? this.lastTail : undefined;
+        if (tail === undefined) {
+          tail = this.tailCache.get(after) ?? this.makeTail(parseRecordTail(after, text.slice(timeEnd - 1)), after);
+          if (tail.info.rest.length === 0) {
+            this.lastTailKey = after;
+            this.lastTail = tail;
+          }
+        }
         this.start(head, tail, this.builder.relNs('boot', TIME_FIELD.sec, TIME_FIELD.nsOfSec), lineNo);
         return true;
       }
