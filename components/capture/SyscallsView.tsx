@@ -1,23 +1,15 @@
 'use client';
-import type { Capture, NodeSummary } from '@/lib/api/schemas';
 import type { ViewState } from '@/lib/api/view-state';
 import { useClusterSyscalls, useLatencyHeatmap, useNodeSyscallHeatmap, useSyscalls } from '@/lib/client/queries';
 import { useWidth } from '@/lib/client/use-width';
 import { ClusterSyscalls } from '../syscalls/ClusterSyscalls';
 import { LatencyMap, SyscallTimeMap } from '../syscalls/NodeSyscallMaps';
 import { SyscallTable } from '../syscalls/SyscallTable';
-import type { SetView } from '@/lib/client/view-state';
+import type { CaptureViewProps } from '@/lib/client/view-state';
 import styles from './CaptureView.module.css';
 
-interface Props {
-  capture: Capture;
-  view: ViewState;
-  setView: SetView;
-  selected: NodeSummary;
-}
-
 /** Syscalls across the cluster (node × syscall), then one node's syscalls over time and latencies. */
-export function SyscallsView({ capture, view, setView, selected }: Props) {
+export function SyscallsView({ capture, view, setView, selected }: CaptureViewProps) {
   const versions = capture.nodes.map((n) => n.version).join(',');
   const cluster = useClusterSyscalls(capture.id, versions, view.metric);
   const node = selected.name;

@@ -1,24 +1,15 @@
 'use client';
-import type { Capture, NodeSummary } from '@/lib/api/schemas';
-import type { ViewState } from '@/lib/api/view-state';
 import { useSubsecond, useSyscalls } from '@/lib/client/queries';
 import { useWidth } from '@/lib/client/use-width';
 import { Subsecond } from '../heatmap/Subsecond';
 import { SyscallTable } from '../syscalls/SyscallTable';
 import { ClusterTimeline } from '../timeline/ClusterTimeline';
-import { withNode, type SetView } from '@/lib/client/view-state';
+import { withNode, type CaptureViewProps } from '@/lib/client/view-state';
 import { NodeFlame } from './NodeFlame';
 import styles from './CaptureView.module.css';
 
-interface Props {
-  capture: Capture;
-  view: ViewState;
-  setView: SetView;
-  selected: NodeSummary;
-}
-
 /** All nodes on one time axis, then the selected node in detail: subsecond heatmap, flame graph, syscalls. */
-export function TimelineView({ capture, view, setView, selected }: Props) {
+export function TimelineView({ capture, view, setView, selected }: CaptureViewProps) {
   const node = selected.name;
   const [heatRef, heatWidth] = useWidth<HTMLDivElement>(400);
   const heat = useSubsecond(capture.id, node, selected.version, view.event);

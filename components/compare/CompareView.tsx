@@ -1,19 +1,14 @@
 'use client';
 import { useMemo } from 'react';
-import type { Capture, DiffNode, FlameNode, MergedNode } from '@/lib/api/schemas';
-import type { ViewState } from '@/lib/api/view-state';
+import type { DiffNode, FlameNode, MergedNode } from '@/lib/api/schemas';
 import { useDiff, useMerged, useRanking } from '@/lib/client/queries';
-import type { SetView } from '@/lib/client/view-state';
+import type { CaptureViewProps } from '@/lib/client/view-state';
 import { diffColor, formatDelta, formatShare, maxAbsDelta } from '@/lib/viz/diff';
 import { formatCount, formatPercent } from '@/lib/viz/format';
 import { FlameGraph } from '../flame-graph/FlameGraph';
 import styles from './Compare.module.css';
 
-interface Props {
-  capture: Capture;
-  view: ViewState;
-  setView: SetView;
-}
+type Props = Omit<CaptureViewProps, 'selected'>;
 
 /** Which node is different, and why: ranking, differential flame graph, merged cluster graph. */
 export function CompareView({ capture, view, setView }: Props) {

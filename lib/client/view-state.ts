@@ -1,6 +1,7 @@
 'use client';
 import { usePathname, useSearchParams } from 'next/navigation';
 import { useCallback, useMemo } from 'react';
+import type { Capture, NodeSummary } from '../api/schemas';
 import { parseViewState, serializeViewState, type ViewState } from '../api/view-state';
 
 /**
@@ -30,4 +31,13 @@ export function withNode<T>(rec: Record<string, T>, node: string, value: T | und
   if (value === undefined) delete next[node];
   else next[node] = value;
   return next;
+}
+
+/** What every view of a capture page receives. */
+export interface CaptureViewProps {
+  capture: Capture;
+  view: ViewState;
+  setView: SetView;
+  /** The selected node (the first one when none is). */
+  selected: NodeSummary;
 }
