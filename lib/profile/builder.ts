@@ -1,13 +1,14 @@
 import { Growable } from '../util/growable';
 import { StringTable } from '../util/intern';
+import { PairMap } from '../util/pair-map';
 import { classifyFrame } from './kinds';
 import { buildSlices, permute, SampleColumns, sortSyscalls, stableTimeOrder, SyscallColumns } from './columns';
 import type { ClockKind, EventType, ParseWarning, Profile, ProfileMeta } from './types';
 
 const MAX_WARNINGS = 100;
-/** Stack children are found through one map keyed by parent * 2^24 + frame. */
+/** Frame and stack indices live in Int32Arrays (PairMap, typed columns). */
 const FRAME_KEY_SPACE = 0x1000000;
-const MAX_STACK_NODES = 2 ** 28;
+const MAX_STACK_NODES = 2 ** 30;
 
 export type MetaFields = {
   -readonly [K in 'hostname' | 'cmdline' | 'capturedOn' | 'perfVersion' | 'osRelease' | 'arch' | 'nrcpusOnline']?: ProfileMeta[K];
@@ -33,7 +34,7 @@ export class ProfileBuilder {
   private readonly frameAddress = new Growable(Uint32Array);
   private readonly frameKind = new Growable(Uint8Array);
 
-  private readonly stackIndex = new Map<number, number>();
+  private readonly stackIndex = new PairMap();
   private readonly stackParent = new Growable(Int32Array);
   private readonly stackFrame = new Growable(Uint32Array);
 
@@ -105,13 +106,12 @@ export class ProfileBuilder {
 
   /** The stack node for `frame` called from `parent` (-1 for a root frame). */
   child(parent: number, frame: number): number {
-    const key = (parent + 1) * FRAME_KEY_SPACE + frame;
-    let id = this.stackIndex.get(key);
-    if (id === undefined) {
+    let id = this.stackIndex.get(parent, frame);
+    if (id < 0) {
       id = this.stackParent.push(parent);
       if (id >= MAX_STACK_NODES) throw new ModelLimitError(`more than ${MAX_STACK_NODES} distinct stack nodes`);
       this.stackFrame.push(frame);
-      this.stackIndex.set(key, id);
+      this.stackIndex.add(parent, frame, id);
     }
     return id;
   }

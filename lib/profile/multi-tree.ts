@@ -1,6 +1,7 @@
 import { Growable } from '../util/growable';
 import { StringTable } from '../util/intern';
-import { NameTree, NODE_KIND_NAMES } from './name-tree';
+import { PairMap } from '../util/pair-map';
+import { findInTrie, NameTree, NODE_KIND_NAMES } from './name-tree';
 
 /**
  * Several name trees (one per node) merged by frame path, keeping each tree's self values:
@@ -8,7 +9,7 @@ import { NameTree, NODE_KIND_NAMES } from './name-tree';
  */
 export class MultiTree {
   readonly names = new StringTable();
-  private readonly index = new Map<number, number>();
+  private readonly index = new PairMap();
   readonly parent = new Growable(Int32Array);
   readonly nameCol = new Growable(Uint32Array);
   readonly kindCol = new Growable(Uint8Array);
@@ -72,13 +73,12 @@ export class MultiTree {
 
   private child(parent: number, name: string, kind: number): number {
     const nameId = this.names.intern(name);
-    const key = parent * 0x4000000 + nameId;
-    let id = this.index.get(key);
-    if (id === undefined) {
+    let id = this.index.get(parent, nameId);
+    if (id < 0) {
       id = this.parent.push(parent);
       this.nameCol.push(nameId);
       this.kindCol.push(kind);
-      this.index.set(key, id);
+      this.index.add(parent, nameId, id);
     }
     return id;
   }
@@ -101,13 +101,6 @@ export class MultiTree {
     return this.self;
   }
   find(path: readonly string[]): number {
-    let node = 0;
-    for (const name of path) {
-      const id = this.names.lookup(name);
-      const next = id === undefined ? undefined : this.index.get(node * 0x4000000 + id);
-      if (next === undefined) return -1;
-      node = next;
-    }
-    return node;
+    return findInTrie(this.names, this.index, path);
   }
 }

@@ -1,5 +1,6 @@
 import { Growable } from '../util/growable';
 import { StringTable } from '../util/intern';
+import { PairMap } from '../util/pair-map';
 
 /** Node kinds of a name tree (what a flame graph colours by). */
 export const NodeKind = { root: 0, process: 1, user: 2, kernel: 3, jit: 4, inlined: 5, other: 6 } as const;
@@ -12,7 +13,7 @@ export const NODE_KIND_NAMES = Object.keys(NodeKind) as NodeKindName[];
  */
 export class NameTree {
   readonly names = new StringTable();
-  private readonly index = new Map<number, number>();
+  private readonly index = new PairMap();
   private readonly parentCol = new Growable(Int32Array);
   private readonly nameCol = new Growable(Uint32Array);
   private readonly kindCol = new Growable(Uint8Array);
@@ -34,15 +35,14 @@ export class NameTree {
 
   child(parent: number, name: string, kind: number): number {
     const nameId = this.names.intern(name);
-    const key = parent * 0x4000000 + nameId;
-    let id = this.index.get(key);
-    if (id === undefined) {
+    let id = this.index.get(parent, nameId);
+    if (id < 0) {
       id = this.parentCol.push(parent);
       this.nameCol.push(nameId);
       this.kindCol.push(kind);
       this.selfCol.push(0);
       this.selfCountCol.push(0);
-      this.index.set(key, id);
+      this.index.add(parent, nameId, id);
       this.frozen = null;
     }
     return id;
@@ -95,15 +95,7 @@ export class NameTree {
 
   /** Node reached by following `path` from the root, or -1. */
   find(path: readonly string[]): number {
-    let node = 0;
-    for (const name of path) {
-      const id = this.names.lookup(name);
-      if (id === undefined) return -1;
-      const next = this.index.get(node * 0x4000000 + id);
-      if (next === undefined) return -1;
-      node = next;
-    }
-    return node;
+    return findInTrie(this.names, this.index, path);
   }
 
   private finish() {
@@ -127,4 +119,16 @@ export class NameTree {
     this.frozen = { total, totalCount, firstChild, nextSibling, depth };
     return this.frozen;
   }
+}
+
+/** Follows a path of names from node 0 of a trie indexed by (parent, name id); -1 when absent. */
+export function findInTrie(names: StringTable, index: PairMap, path: readonly string[]): number {
+  let node = 0;
+  for (const name of path) {
+    const id = names.lookup(name);
+    if (id === undefined) return -1;
+    node = index.get(node, id);
+    if (node < 0) return -1;
+  }
+  return node;
 }

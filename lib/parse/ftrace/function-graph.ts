@@ -19,7 +19,6 @@
 import type { ProfileBuilder } from '../../profile/builder';
 import { SampleFlag } from '../../profile/types';
 import { detach } from '../../util/intern';
-import type { ChildCache } from './child-cache';
 import type { FrameCache } from './frames';
 import { GL, GraphKind, parseGraphPayload } from './graph-line';
 import { Task } from './graph-task';
@@ -58,7 +57,6 @@ export class FunctionGraph {
   constructor(
     private readonly builder: ProfileBuilder,
     private readonly frames: FrameCache,
-    private readonly children: ChildCache,
     private readonly host: GraphHost,
   ) {}
 
@@ -118,7 +116,7 @@ export class FunctionGraph {
         this.popDeeper(task, depth - 1, lineNo);
         const parent = task.size > 0 ? (task.node[task.size - 1] as number) : -1;
         const dur = Number.isNaN(gl.durNs) ? 0 : gl.durNs;
-        this.emit(task, this.children.child(parent, frame), timeNs, dur, cpu);
+        this.emit(task, this.builder.child(parent, frame), timeNs, dur, cpu);
         this.account(task, depth, dur);
         return;
       }
@@ -142,7 +140,7 @@ export class FunctionGraph {
       return;
     }
     const parent = task.size > 0 ? (task.node[task.size - 1] as number) : -1;
-    task.push(frame, this.children.child(parent, frame), level, timeNs);
+    task.push(frame, this.builder.child(parent, frame), level, timeNs);
     task.takeOrphans(level);
   }
 
@@ -169,7 +167,7 @@ export class FunctionGraph {
     if (frame >= 0) {
       // A return whose entry was not seen: a call of its own, under the calls still open.
       const parent = task.size > 0 ? (task.node[task.size - 1] as number) : -1;
-      this.emit(task, this.children.child(parent, frame), timeNs - dur, dur - orphans, cpu);
+      this.emit(task, this.builder.child(parent, frame), timeNs - dur, dur - orphans, cpu);
     } else {
       this.builder.warn(lineNo, 'return of an unnamed call whose entry was not seen; its time is not counted');
     }

@@ -9,7 +9,6 @@ import { detach } from '../../util/intern';
 import type { LineSink, ParseContext } from '../format';
 import { TraceDecoder, type EventContext } from '../trace-events';
 import { BODY, BodyKind, classifyBody } from './body';
-import { ChildCache } from './child-cache';
 import { FrameCache } from './frames';
 import { FunctionGraph, type GraphHost } from './function-graph';
 import { GL, GraphKind, parseGraphLine } from './graph-line';
@@ -86,9 +85,8 @@ export class FtraceParser implements LineSink, GraphHost {
   ) {
     this.decoder = new TraceDecoder(builder, () => builder.getMeta().arch);
     this.frames = new FrameCache(builder);
-    const children = new ChildCache(builder);
-    this.stacks = new StackCollector(builder, this.frames, children);
-    this.graph = new FunctionGraph(builder, this.frames, children, this);
+    this.stacks = new StackCollector(builder, this.frames);
+    this.graph = new FunctionGraph(builder, this.frames, this);
   }
 
   line(text: string, lineNo: number): void {

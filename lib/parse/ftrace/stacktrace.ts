@@ -15,7 +15,6 @@
  */
 import type { ProfileBuilder } from '../../profile/builder';
 import { SampleFlag } from '../../profile/types';
-import type { ChildCache } from './child-cache';
 import type { FrameCache } from './frames';
 
 const UNFILTERABLE = SampleFlag.PerlUnfilterable;
@@ -67,7 +66,6 @@ export class StackCollector {
   constructor(
     private readonly builder: ProfileBuilder,
     private readonly frames: FrameCache,
-    private readonly children: ChildCache,
   ) {}
 
   /** Emits the CPU's waiting sample and returns its slot, reset, for a new one. */
@@ -159,7 +157,7 @@ export class StackCollector {
 
   private emit(slot: PendingSample): void {
     const b = this.builder;
-    const stack = slot.count > 0 ? this.children.stackFromLeafFirst(slot.frames, slot.count) : -1;
+    const stack = slot.count > 0 ? this.builder.stackFromLeafFirst(slot.frames, slot.count) : -1;
     b.sample(slot.timeNs, stack, slot.thread, slot.cpu, slot.event, 0, 1, UNFILTERABLE, slot.payload);
     slot.active = false;
     if (this.target === slot) this.target = null;
