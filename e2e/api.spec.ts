@@ -90,6 +90,7 @@ test.describe('HTTP API', () => {
     await expectError(await putNode(request, id, 'x'.repeat(129), 'x'), 400, 'invalid_node_name');
     await expectError(await putNode(request, 'AAAAAAAAAAAAAAAAAAAAAA', 'n', readFileSync(CLUSTER1[0] as string)), 404, 'not_found');
     await expectError(await request.get('/api/captures/not-an-id'), 400, 'bad_request');
+    await expectError(await request.get('/api/captures?limit=0'), 400, 'bad_request');
     await expectError(await request.get(`/api/captures/${id}/nodes/missing/folded`), 404, 'not_found');
     await expectError(await request.get(`/api/captures/${id}/nodes/good/folded?fromNs=-5`), 400, 'bad_request');
     await expectError(await request.post('/api/captures', { data: '{not json', headers: { 'content-type': 'application/json' } }), 400, 'bad_request');

@@ -63,6 +63,8 @@ export const Capture = z.object({
 });
 export type Capture = z.infer<typeof Capture>;
 
+export const ListQuery = z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) });
+
 export const CaptureList = z.object({
   captures: z.array(
     z.object({ id: CaptureId, name: z.string(), createdAt: z.string(), nodeCount: z.number().int(), samples: z.number().int() }),

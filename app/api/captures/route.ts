@@ -1,6 +1,6 @@
-import { CreateCaptureBody } from '@/lib/api/schemas';
+import { CreateCaptureBody, ListQuery } from '@/lib/api/schemas';
 import { captureUrl } from '@/lib/api/urls';
-import { handle, HttpError, json, parseOr400 } from '@/lib/server/http';
+import { handle, HttpError, json, parseOr400, searchParams } from '@/lib/server/http';
 import { getStore } from '@/lib/server/store';
 
 export const dynamic = 'force-dynamic';
@@ -24,10 +24,10 @@ export async function POST(req: Request): Promise<Response> {
   });
 }
 
-/** GET /api/captures → {"captures":[…]} most recent first */
+/** GET /api/captures[?limit=50] → {"captures":[…]} most recent first (limit 1–200) */
 export async function GET(req: Request): Promise<Response> {
   return handle(async () => {
-    const limit = Math.min(200, Math.max(1, Number(new URL(req.url).searchParams.get('limit')) || 50));
+    const { limit } = parseOr400(ListQuery, searchParams(req), 'query');
     const store = await getStore();
     return json({ captures: await store.listCaptures(limit) });
   });

@@ -44,9 +44,10 @@ const HEX = /^[0-9a-f]+$/;
 const PERL_EVENT = /:\s*(\d+)*\s+(\S+):\s*$/;
 
 /** Nanoseconds in the fractional part of a `sec.frac` timestamp (µs or ns precision). */
-const SCALE = [1e9, 1e8, 1e7, 1e6, 1e5, 1e4, 1e3, 1e2, 1e1, 1];
+/** Multiplier from a fraction of `digits` decimal digits (0–9) to nanoseconds. */
+export const NS_PER_FRACTION_UNIT = [1e9, 1e8, 1e7, 1e6, 1e5, 1e4, 1e3, 1e2, 1e1, 1];
 export function fractionNs(frac: string): number {
-  return frac.length >= 9 ? Number(frac.slice(0, 9)) : Number(frac) * (SCALE[frac.length] as number);
+  return frac.length >= 9 ? Number(frac.slice(0, 9)) : Number(frac) * (NS_PER_FRACTION_UNIT[frac.length] as number);
 }
 
 function isStrongRest(rest: string): boolean {

@@ -2,6 +2,7 @@
  * Hot-path scanners of the perf script parser: charCode loops that find a record's time field,
  * a frame line's address and a callchain block's cache bucket without allocating.
  */
+import { NS_PER_FRACTION_UNIT } from './event-line';
 
 /** Result registers of findTimeField (no allocation on the hot path). */
 export const TIME_FIELD = { sec: 0, nsOfSec: 0, end: 0 };
@@ -35,13 +36,12 @@ export function findTimeField(text: string): number {
     const after = text.charCodeAt(j + 1);
     if (j + 1 < n && after !== 32 && after !== 9) continue;
     TIME_FIELD.sec = sec;
-    TIME_FIELD.nsOfSec = digits >= 9 ? frac : frac * (POW10[9 - digits] as number);
+    TIME_FIELD.nsOfSec = digits >= 9 ? frac : frac * (NS_PER_FRACTION_UNIT[digits] as number);
     TIME_FIELD.end = j + 1;
     return i;
   }
   return -1;
 }
-const POW10 = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9];
 
 /**
  * Bucket of a callchain block: a hash of its length and of 32 characters spread over it (cheap,
