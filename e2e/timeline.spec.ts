@@ -30,7 +30,9 @@ test('strace, ftrace and perf tracepoints: syscall heatmap, brushed timeline, su
   await expect(page).toHaveURL(/view=timeline/);
   await expect(page).toHaveURL(/node=node-c/);
 
-  // Brushing node-c's timeline narrows its flame graph.
+  // Brushing node-c's timeline narrows its flame graph (once every row has drawn: rows grow as they load).
+  await expect(page.locator('[data-testid=timeline-row][data-loaded=no]')).toHaveCount(0);
+  await expect(page.locator('[data-testid=timeline-row][data-loaded=yes]')).toHaveCount(3);
   const total = Number(await page.locator('[data-testid=timeline-row][data-node="node-c"]').getAttribute('data-records'));
   const plot = page.locator('[data-testid=timeline-row][data-node="node-c"] svg').last();
   await drag(page, plot, 0.05, 0.3, 0.3, 0.3);

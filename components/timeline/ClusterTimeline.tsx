@@ -139,7 +139,7 @@ function NodeRow({ captureId, node, x, width, selected, range, offset, onRange, 
   }, [range, x, offset, height]);
 
   return (
-    <div className={`${styles.row} ${selected ? styles.selectedRow : ''}`} data-testid="timeline-row" data-node={node.name} data-records={node.samples}>
+    <div className={`${styles.row} ${selected ? styles.selectedRow : ''}`} data-testid="timeline-row" data-node={node.name} data-records={node.samples} data-loaded={data ? 'yes' : 'no'}>
       <div className={styles.label} style={{ width: LABEL_W }}>
         <button className={styles.nodeButton} onClick={onSelect} title="show this node's details">
           {node.name}
