@@ -42,5 +42,6 @@ export default defineConfig([
   layer(['lib/viz/**'], ours(['parse', 'store', 'server', 'client', 'profile']), 'lib/viz is pure display maths over lib/api types'),
   layer(['lib/client/**'], ours(['parse', 'store', 'server', 'profile']), 'lib/client talks to the server through lib/api only'),
   layer(['components/**'], ours(['parse', 'store', 'server', 'profile']), 'components never import server, store, parse or model code'),
+  layer(['app/**'], ours(['parse', 'store', 'profile', 'client']), 'app/ holds thin pages and route handlers: queries live in lib/server, the contract in lib/api'),
   layer(['e2e/**'], ours(['parse', 'store', 'server', 'profile', 'client', 'viz']), 'e2e tests talk to the app over HTTP and through the browser'),
 ]);

@@ -1,13 +1,13 @@
 import Link from 'next/link';
-import { captureUrl } from '@/lib/api/urls';
-import { getStore } from '@/lib/server/store';
+import { captureUrl } from '@/lib/api/endpoints';
+import { listCaptures } from '@/lib/server/captures';
 import { formatCount } from '@/lib/viz/format';
 import { UploadPanel } from '@/components/drop-zone/UploadPanel';
 
 export const dynamic = 'force-dynamic';
 
 export default async function Home() {
-  const captures = await (await getStore()).listCaptures(50);
+  const { captures } = await listCaptures(50);
   return (
     <main className="page">
       <UploadPanel />

@@ -11,7 +11,7 @@ import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import { parseCapture } from '../lib/parse';
 import { collapse, foldedLines } from '../lib/profile/collapse';
-import { lodTree } from '../lib/profile/flame-tree';
+import { columnFlame } from '../lib/profile/flame-views';
 import { CORPUS } from '../tests/corpus';
 import { subsecondHeatmap } from '../lib/profile/heatmap';
 import { timeline } from '../lib/profile/timeline';
@@ -80,7 +80,7 @@ async function main(): Promise<void> {
   // Queries on the parsed profile.
   const [tree, tCollapse] = await time(() => collapse(profile, {}));
   row('flame tree: collapse all samples', `${(tCollapse * 1000).toFixed(0)} ms`, `${profile.samples.length} samples → ${tree.size} nodes`);
-  const [, tLod] = await time(() => lodTree(tree, { search: 'gzip' }));
+  const [, tLod] = await time(() => columnFlame(tree, 0, { search: 'gzip' }));
   row('flame tree: level of detail + search', `${(tLod * 1000).toFixed(1)} ms`);
   const [lines, tFolded] = await time(() => foldedLines(tree));
   row('folded export', `${(tFolded * 1000).toFixed(1)} ms`, `${lines.length} lines`);

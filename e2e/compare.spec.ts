@@ -1,5 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
-import { CLUSTER1, uploadByDrop } from './helpers';
+import { readFileSync } from 'node:fs';
+import { DiffTree, type DiffNode } from '../lib/api/schemas';
+import { CLUSTER1, createCapture, putNode, uploadByDrop } from './helpers';
 
 const card = (page: Page, node: string) => page.locator(`[data-testid=node-card][data-node="${node}"]`);
 const NODES = ['cluster1-node-a', 'cluster1-node-b', 'cluster1-node-c', 'cluster1-node-d'];
@@ -44,4 +46,58 @@ test('compare the cluster: shared search, node-d vs the rest, and the link resto
   await expect(other.getByTestId('search')).toHaveValue('do_syscall_64');
   await expect.poll(() => greenOf(other, 'mix_round.constprop.0')).toBeLessThan(120);
   await fresh.close();
+});
+
+/** The node at a frame path below the root of a tree answer, or undefined. */
+function at<N extends { n: string; c?: N[] }>(root: N, path: readonly string[]): N | undefined {
+  let node: N | undefined = root;
+  for (const name of path) node = node?.c?.find((c) => c.n === name);
+  return node;
+}
+const AGGREGATE = 'g.frame[name$=" more frames"], g.frame[name$=" more frame"]';
+
+test('the differential and merged graphs zoom into frames folded behind an aggregate', async ({ page, request }) => {
+  const id = await createCapture(request, 'zoom');
+  for (const [i, file] of CLUSTER1.entries()) expect((await putNode(request, id, `node-${'abcd'[i]}`, readFileSync(file))).status()).toBe(201);
+
+  // The answers the page gets, by their focus.
+  const answers = new Map<string, DiffTree>();
+  page.on('response', async (res) => {
+    const url = new URL(res.url());
+    if (url.pathname.endsWith('/diff') && res.ok()) answers.set(url.searchParams.get('focus') ?? '', DiffTree.parse(await res.json()));
+  });
+  await page.goto(`/c/${id}?view=compare&a=node-d`);
+  const graph = page.getByTestId('diff-graph');
+  await expect(graph.locator('g.frame').first()).toBeVisible();
+  await expect.poll(() => answers.has('')).toBe(true);
+  const base = answers.get('') as DiffTree;
+  expect(base.truncated).toBe(true);
+
+  // Click the widest aggregate the page drew: the graph zooms to its parent, asked for at full detail.
+  const aggregates = graph.locator(AGGREGATE);
+  const widths = await aggregates.evaluateAll((els) => els.map((el) => Number(el.querySelector('rect')?.getAttribute('width') ?? 0)));
+  expect(Math.max(...widths)).toBeGreaterThanOrEqual(1);
+  await aggregates.nth(widths.indexOf(Math.max(...widths))).click();
+  await expect(page).toHaveURL(/dz=/);
+  const parent = (new URL(page.url()).searchParams.get('dz') ?? '').split(';');
+  await expect.poll(() => answers.has(parent.join(';'))).toBe(true);
+  const focused = answers.get(parent.join(';')) as DiffTree;
+  expect(focused.focusFound).toBe(true);
+
+  // A frame that was folded before is now drawn, and can itself be zoomed into.
+  const before = new Set((at(base.root, parent)?.c ?? []).map((c) => c.n));
+  const revealed = (at(focused.root, parent)?.c ?? []).filter((c) => !before.has(c.n) && c.l !== 'other').sort((x, y) => y.v - x.v)[0];
+  expect(revealed, 'a frame the aggregate stood for').toBeDefined();
+  const name = (revealed as DiffNode).n;
+  await graph.locator(`g.frame[name="${name.replace(/"/g, '\\"')}"]`).first().click();
+  await expect.poll(() => new URL(page.url()).searchParams.get('dz')).toBe([...parent, name].join(';'));
+  await expect(page.getByTestId('diff-zoom-path')).toContainText(name);
+
+  // The merged graph, the same way.
+  const merged = page.getByTestId('merged-graph');
+  const mergedAggs = merged.locator(AGGREGATE);
+  const mWidths = await mergedAggs.evaluateAll((els) => els.map((el) => Number(el.querySelector('rect')?.getAttribute('width') ?? 0)));
+  await mergedAggs.nth(mWidths.indexOf(Math.max(...mWidths))).click();
+  await expect(page).toHaveURL(/mz=/);
+  await expect(page.getByTestId('merged-zoom-path')).toBeVisible();
 });

@@ -1,10 +1,13 @@
 'use client';
+import { endpoints, endpointUrl } from '@/lib/api/endpoints';
 import type { CellSelection, FlameNode, NodeSummary } from '@/lib/api/schemas';
-import { api } from '@/lib/api/urls';
-import { useFlameTree } from '@/lib/client/queries';
+import { useZoomableTree } from '@/lib/client/queries';
 import { useSeen } from '@/lib/client/use-visible';
+import { useWidth } from '@/lib/client/use-width';
 import { formatCount, formatDurationNs, formatPercent } from '@/lib/viz/format';
+import { lodShareForWidth } from '@/lib/viz/tree';
 import { FlameGraph } from '../flame-graph/FlameGraph';
+import { ZoomCrumbs } from '../flame-graph/ZoomCrumbs';
 import styles from './CaptureView.module.css';
 
 interface Props {
@@ -28,29 +31,14 @@ interface Props {
   widthShare?: number;
 }
 
-/** Whether a frame path exists in a (possibly level-of-detail) tree. */
-function hasPath(root: FlameNode, path: readonly string[]): boolean {
-  let node: FlameNode | undefined = root;
-  for (const name of path) {
-    node = node?.c?.find((c) => c.n === name);
-    if (!node) return false;
-  }
-  return true;
-}
-
 /** One node's card: header, search match share, and its flame graph. */
 export function NodeFlame({ captureId, node, selected, zoom, search, event, range, cells, onSelect, onZoom, onClearRange, onClearCells, onZoomAll, widthShare = 1 }: Props) {
   const [cardRef, seen] = useSeen<HTMLElement>();
-  const filter = { event, search, fromNs: range?.[0], toNs: range?.[1], sel: cells, maxNodes: 2500 };
-  const base = useFlameTree(captureId, node.name, filter, node.version, seen);
-  // The server folds frames below the pixel budget; when zooming into such a tree, ask for
-  // the zoomed subtree at full detail.
-  const needFocus = !!base.data?.truncated && zoom.length > 0;
-  const focused = useFlameTree(captureId, node.name, { ...filter, focus: needFocus ? zoom : [] }, node.version, seen && needFocus);
-  const tree = needFocus && focused.data ? focused.data : base.data;
-  const error = base.error ?? focused.error;
-  const missing = zoom.length > 0 && !!tree && !(needFocus ? focused.data?.focusFound !== false : hasPath(tree.root, zoom));
-  const folded = `${api.folded(captureId, node.name)}${event ? `?event=${encodeURIComponent(event)}` : ''}`;
+  const [graphRef, graphWidth] = useWidth<HTMLDivElement>(600);
+  const params = { id: captureId, node: node.name };
+  const query = { event, search: search || undefined, fromNs: range?.[0], toNs: range?.[1], sel: cells, maxNodes: 2500, minShare: lodShareForWidth(graphWidth * widthShare) };
+  const { tree, error, missing, updating } = useZoomableTree<typeof endpoints.flamegraph, FlameNode>(endpoints.flamegraph, params, query, zoom, { key: [node.version], enabled: seen });
+  const folded = endpointUrl(endpoints.folded, params, { event });
 
   return (
     <section ref={cardRef} className={`${styles.card} ${selected ? styles.selected : ''}`} onMouseDown={onSelect} data-testid="node-card" data-node={node.name}>
@@ -75,14 +63,14 @@ export function NodeFlame({ captureId, node, selected, zoom, search, event, rang
           <a href={folded} download={`${node.name}.folded`}>
             folded
           </a>
-          <a href={api.raw(captureId, node.name)}>raw</a>
+          <a href={endpointUrl(endpoints.raw, params)}>raw</a>
         </div>
       </header>
       {(range || cells) && (
         <div className={styles.filters} data-testid="flame-filter">
           {tree && (
             <span>
-              {base.isPlaceholderData ? (
+              {updating ? (
                 <span className="muted">updating…</span>
               ) : (
                 <>
@@ -113,27 +101,19 @@ export function NodeFlame({ captureId, node, selected, zoom, search, event, rang
           )}
         </div>
       )}
-      {zoom.length > 0 && (
-        <div className={styles.crumbs}>
-          <button onClick={() => onZoom([])} data-testid="reset-zoom">
-            Reset zoom
+      <ZoomCrumbs path={zoom} onReset={() => onZoom([])}>
+        {onZoomAll && !missing && (
+          <button onClick={() => onZoomAll(zoom)} title="zoom every node to this frame path" data-testid="zoom-all">
+            Zoom all nodes here
           </button>
-          {onZoomAll && !missing && (
-            <button onClick={() => onZoomAll(zoom)} title="zoom every node to this frame path" data-testid="zoom-all">
-              Zoom all nodes here
-            </button>
-          )}
-          <span className="mono" title={zoom.join(' → ')} data-testid="zoom-path">
-            {zoom.length > 3 ? '… → ' : ''}
-            {zoom.slice(-3).join(' → ')}
-          </span>
-        </div>
-      )}
+        )}
+      </ZoomCrumbs>
       {missing && (
         <p className="muted" data-testid="zoom-missing">
           This node has no frame path {zoom.join(' → ')}; showing the whole graph.
         </p>
       )}
+      <div ref={graphRef}>
       {error ? (
         <p className="error">{(error as Error).message}</p>
       ) : !tree ? (
@@ -148,6 +128,7 @@ export function NodeFlame({ captureId, node, selected, zoom, search, event, rang
           <FlameGraph root={tree.root} zoom={missing ? [] : zoom} search={search} onZoom={onZoom} unit={tree.unit} />
         </div>
       )}
+      </div>
     </section>
   );
 }

@@ -1,6 +1,8 @@
 'use client';
 import type { ViewState } from '@/lib/api/view-state';
-import { useClusterSyscalls, useLatencyHeatmap, useNodeSyscallHeatmap, useSyscalls } from '@/lib/client/queries';
+import { endpoints } from '@/lib/api/endpoints';
+import type { ClusterSyscallHeatmap, NodeSyscallHeatmap } from '@/lib/api/schemas';
+import { useEndpoint, useHeatmap } from '@/lib/client/queries';
 import { useWidth } from '@/lib/client/use-width';
 import { ClusterSyscalls } from '../syscalls/ClusterSyscalls';
 import { LatencyMap, SyscallTimeMap } from '../syscalls/NodeSyscallMaps';
@@ -11,15 +13,17 @@ import styles from './CaptureView.module.css';
 /** Syscalls across the cluster (node × syscall), then one node's syscalls over time and latencies. */
 export function SyscallsView({ capture, view, setView, selected }: CaptureViewProps) {
   const versions = capture.nodes.map((n) => n.version).join(',');
-  const cluster = useClusterSyscalls(capture.id, versions, view.metric);
+  const clusterMap = useHeatmap(capture.id, { kind: 'syscalls', metric: view.metric }, versions, { keepPrevious: true });
+  const cluster = { ...clusterMap, data: clusterMap.data as ClusterSyscallHeatmap | undefined };
   const node = selected.name;
   const range = view.range[node];
   const [ref, width] = useWidth<HTMLDivElement>(900);
   const buckets = Math.max(20, Math.min(300, Math.floor((width - 130) / 4)));
-  const perNode = useNodeSyscallHeatmap(capture.id, node, selected.version, view.metric, buckets, range);
-  const table = useSyscalls(capture.id, node, selected.version, range);
+  const nodeMap = useHeatmap(capture.id, { kind: 'syscalls', node, metric: view.metric, buckets, fromNs: range?.[0], toNs: range?.[1] }, selected.version, { keepPrevious: true });
+  const perNode = { ...nodeMap, data: nodeMap.data as NodeSyscallHeatmap | undefined };
+  const table = useEndpoint(endpoints.syscalls, { id: capture.id, node }, { fromNs: range?.[0], toNs: range?.[1] }, { key: [selected.version], keepPrevious: true });
   const picked = view.syscall ?? table.data?.[0]?.name;
-  const latency = useLatencyHeatmap(capture.id, node, selected.version, picked, buckets, range);
+  const latency = useHeatmap(capture.id, { kind: 'latency', node, syscall: picked ?? '', buckets, fromNs: range?.[0], toNs: range?.[1] }, selected.version, { enabled: !!picked, keepPrevious: true });
 
   return (
     <div ref={ref}>

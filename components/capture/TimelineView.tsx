@@ -1,5 +1,6 @@
 'use client';
-import { useSubsecond, useSyscalls } from '@/lib/client/queries';
+import { endpoints } from '@/lib/api/endpoints';
+import { useEndpoint, useHeatmap } from '@/lib/client/queries';
 import { useWidth } from '@/lib/client/use-width';
 import { Subsecond } from '../heatmap/Subsecond';
 import { SyscallTable } from '../syscalls/SyscallTable';
@@ -12,9 +13,9 @@ import styles from './CaptureView.module.css';
 export function TimelineView({ capture, view, setView, selected }: CaptureViewProps) {
   const node = selected.name;
   const [heatRef, heatWidth] = useWidth<HTMLDivElement>(400);
-  const heat = useSubsecond(capture.id, node, selected.version, view.event);
+  const heat = useHeatmap(capture.id, { kind: 'subsecond', node, event: view.event }, selected.version);
   const range = view.range[node];
-  const syscalls = useSyscalls(capture.id, node, selected.version, range);
+  const syscalls = useEndpoint(endpoints.syscalls, { id: capture.id, node }, { fromNs: range?.[0], toNs: range?.[1] }, { key: [selected.version], keepPrevious: true });
   const hasSyscalls = (syscalls.data?.length ?? 0) > 0;
 
   return (

@@ -1,11 +1,15 @@
 'use client';
 import { useMemo } from 'react';
-import type { DiffNode, FlameNode, MergedNode } from '@/lib/api/schemas';
-import { useDiff, useMerged, useRanking } from '@/lib/client/queries';
+import { endpoints } from '@/lib/api/endpoints';
+import type { DiffNode, MergedNode } from '@/lib/api/schemas';
+import { useEndpoint, useZoomableTree } from '@/lib/client/queries';
+import { useWidth } from '@/lib/client/use-width';
 import type { CaptureViewProps } from '@/lib/client/view-state';
 import { diffColor, formatDelta, formatShare, maxAbsDelta } from '@/lib/viz/diff';
 import { formatCount, formatPercent } from '@/lib/viz/format';
+import { lodShareForWidth } from '@/lib/viz/tree';
 import { FlameGraph } from '../flame-graph/FlameGraph';
+import { ZoomCrumbs } from '../flame-graph/ZoomCrumbs';
 import styles from './Compare.module.css';
 
 type Props = Omit<CaptureViewProps, 'selected'>;
@@ -13,11 +17,21 @@ type Props = Omit<CaptureViewProps, 'selected'>;
 /** Which node is different, and why: ranking, differential flame graph, merged cluster graph. */
 export function CompareView({ capture, view, setView }: Props) {
   const versions = capture.nodes.map((n) => n.version).join(',');
-  const ranking = useRanking(capture.id, versions, view.event);
+  const params = { id: capture.id };
+  const opts = { key: [versions] };
+  const ranking = useEndpoint(endpoints.ranking, params, { event: view.event }, opts);
   const a = view.a ?? ranking.data?.[0]?.node ?? capture.nodes[0]?.name;
-  const diff = useDiff(capture.id, versions, a, view.b, view.shape, view.event);
-  const merged = useMerged(capture.id, versions, view.event);
-  const maxAbs = useMemo(() => (diff.data ? maxAbsDelta(diff.data.root) : 0), [diff.data]);
+  const [diffRef, diffWidth] = useWidth<HTMLDivElement>(700);
+  const [mergedRef, mergedWidth] = useWidth<HTMLDivElement>(1200);
+  const diff = useZoomableTree<typeof endpoints.diff, DiffNode>(
+    endpoints.diff,
+    params,
+    { a: a ?? '', b: view.b, shape: view.shape, event: view.event, minShare: lodShareForWidth(diffWidth) },
+    view.diffZoom,
+    { ...opts, enabled: !!a },
+  );
+  const merged = useZoomableTree<typeof endpoints.merged, MergedNode>(endpoints.merged, params, { merge: 'all', event: view.event, minShare: lodShareForWidth(mergedWidth) }, view.mergedZoom, opts);
+  const maxAbs = useMemo(() => (diff.tree ? maxAbsDelta(diff.tree.root) : 0), [diff.tree]);
   const bLabel = view.b === 'cluster' ? 'the rest of the cluster' : view.b;
 
   return (
@@ -63,7 +77,7 @@ export function CompareView({ capture, view, setView }: Props) {
           ))}
         </ol>
       </section>
-      <section className="panel">
+      <section className="panel" ref={diffRef}>
         <div className={styles.pair}>
           <h3>Differential flame graph</h3>
           <label>
@@ -95,40 +109,43 @@ export function CompareView({ capture, view, setView }: Props) {
           <span className={styles.up}>red grew</span>, <span className={styles.down}>blue shrank</span> (shares of each side&apos;s own total).
         </p>
         {diff.error && <p className="error">{(diff.error as Error).message}</p>}
-        {diff.data && (
+        {diff.missing && (
+          <p className="muted" data-testid="diff-zoom-missing">
+            No frame path {view.diffZoom.join(' → ')} in this comparison; showing the whole graph.
+          </p>
+        )}
+        {diff.tree && (
           <div data-testid="diff-graph">
+            <ZoomCrumbs path={view.diffZoom} onReset={() => setView((s) => ({ ...s, diffZoom: [] }))} testId="diff-zoom-path" />
             <FlameGraph
-              root={diff.data.root as unknown as FlameNode}
-              zoom={view.diffZoom}
+              root={diff.tree.root}
+              zoom={diff.missing ? [] : view.diffZoom}
               search={view.search}
               onZoom={(path) => setView((s) => ({ ...s, diffZoom: path }))}
-              color={(d) => diffColor((d as unknown as DiffNode).d, maxAbs)}
-              describe={(d) => {
-                const x = d as unknown as DiffNode;
-                return [`${a}: ${formatShare(x.sa)} (${formatCount(x.a)})`, `${bLabel}: ${formatShare(x.sb)} (${formatCount(x.b)})`, `change: ${formatDelta(x.sa, x.sb)}`];
-              }}
+              color={(d) => diffColor(d.d, maxAbs)}
+              describe={(d) => [`${a}: ${formatShare(d.sa)} (${formatCount(d.a)})`, `${bLabel}: ${formatShare(d.sb)} (${formatCount(d.b)})`, `change: ${formatDelta(d.sa, d.sb)}`]}
             />
-            <DiffTable rows={diff.data.topSelf} title="Largest changes in self share" />
-            <DiffTable rows={diff.data.topTotal} title="Largest changes in total share" />
+            <DiffTable rows={diff.tree.topSelf} title="Largest changes in self share" />
+            <DiffTable rows={diff.tree.topTotal} title="Largest changes in total share" />
           </div>
         )}
       </section>
-      <section className={`panel ${styles.wide}`}>
+      <section className={`panel ${styles.wide}`} ref={mergedRef}>
         <h3>Merged cluster flame graph</h3>
         <p className="muted" style={{ fontSize: 12 }}>
           All nodes summed; hover a frame for its share on each node.
         </p>
-        {merged.data && (
+        {merged.tree && (
           <div data-testid="merged-graph">
+            <ZoomCrumbs path={view.mergedZoom} onReset={() => setView((s) => ({ ...s, mergedZoom: [] }))} testId="merged-zoom-path" />
             <FlameGraph
-              root={merged.data.root as unknown as FlameNode}
-              zoom={view.mergedZoom}
+              root={merged.tree.root}
+              zoom={merged.missing ? [] : view.mergedZoom}
               search={view.search}
               onZoom={(path) => setView((s) => ({ ...s, mergedZoom: path }))}
               describe={(d) => {
-                const m = d as unknown as MergedNode;
-                const totals = merged.data.root.per;
-                return merged.data.nodes.map((n, i) => `${n}: ${formatCount(m.per[i] ?? 0)} (${formatPercent(m.per[i] ?? 0, totals[i] ?? 0)})`);
+                const { root, nodes } = merged.tree as NonNullable<typeof merged.tree>;
+                return nodes.map((n, i) => `${n}: ${formatCount(d.per[i] ?? 0)} (${formatPercent(d.per[i] ?? 0, root.per[i] ?? 0)})`);
               }}
             />
           </div>

@@ -2,9 +2,9 @@
 import { useRouter } from 'next/navigation';
 import { useCallback, useState } from 'react';
 import { useDropzone } from 'react-dropzone';
-import { CreateCaptureResponse, NODE_NAME_PATTERN, NodeSummary } from '@/lib/api/schemas';
-import { api, captureUrl } from '@/lib/api/urls';
-import { fetchJson } from '@/lib/client/fetcher';
+import { captureUrl, endpointPath, endpoints } from '@/lib/api/endpoints';
+import { NODE_NAME_PATTERN } from '@/lib/api/schemas';
+import { sendJson } from '@/lib/client/fetcher';
 import { putNode, suggestNodeName, toNodeName } from '@/lib/client/upload';
 import { formatBytes, formatCount } from '@/lib/viz/format';
 import styles from './UploadPanel.module.css';
@@ -76,11 +76,7 @@ export function UploadPanel() {
     try {
       let id = captureId;
       if (!id) {
-        const created = await fetchJson(api.captures, CreateCaptureResponse, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify(name.trim() ? { name: name.trim() } : {}),
-        });
+        const created = await sendJson(endpoints.createCapture, {}, name.trim() ? { name: name.trim() } : {});
         id = created.id;
         setCaptureId(id);
       }
@@ -91,12 +87,8 @@ export function UploadPanel() {
           patch(e.key, { status: e.file ? 'uploading' : 'parsing', sent: 0, message: undefined });
           try {
             const summary = e.file
-              ? await putNode(api.node(id as string, e.node), e.file, (p) => patch(e.key, { sent: p.sent, status: p.parsing ? 'parsing' : 'uploading' }))
-              : await fetchJson(`${api.node(id as string, e.node)}/fetch`, NodeSummary, {
-                  method: 'POST',
-                  headers: { 'content-type': 'application/json' },
-                  body: JSON.stringify({ url: e.url }),
-                });
+              ? await putNode(endpointPath(endpoints.putNode, { id: id as string, node: e.node }), e.file, (p) => patch(e.key, { sent: p.sent, status: p.parsing ? 'parsing' : 'uploading' }))
+              : await sendJson(endpoints.fetchNode, { id: id as string, node: e.node }, { url: e.url ?? '' });
             patch(e.key, { status: 'done', sent: e.file?.size ?? 0, message: `${formatCount(summary.samples)} records · ${summary.format}${summary.warnings ? ` · ${summary.warnings} warnings` : ''}` });
           } catch (err) {
             failed++;

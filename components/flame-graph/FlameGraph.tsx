@@ -7,10 +7,11 @@ import { frameColor, HIGHLIGHT_COLOR, KIND_LABELS } from '@/lib/viz/colors';
 import { formatCount, formatDurationNs, formatPercent } from '@/lib/viz/format';
 import styles from './FlameGraph.module.css';
 
-type Frame = HierarchyFrame<FlameNode>;
+/** What the chart reads of any flame tree (one node's, a differential, the merged cluster). */
+export type DrawnNode<N> = Pick<FlameNode, 'n' | 'v' | 's' | 'k' | 'l' | 'm' | 'x'> & { c?: N[] };
 
-export interface FlameGraphProps {
-  root: FlameNode;
+export interface FlameGraphProps<N extends DrawnNode<N>> {
+  root: N;
   /** Zoomed frame path (names below the root), [] for none. */
   zoom: readonly string[];
   search: string;
@@ -18,20 +19,25 @@ export interface FlameGraphProps {
   /** What values count: ns of CPU (clock events), events (other periods) or samples. */
   unit?: 'ns' | 'events' | 'samples';
   /** Optional colour override (differential graphs). */
-  color?: (d: FlameNode) => string | null;
+  color?: (d: N) => string | null;
   /** Extra tooltip lines for a frame. */
-  describe?: (d: FlameNode) => string[];
+  describe?: (d: N) => string[];
 }
 
-/** Names from below the root down to the frame. */
-function pathOf(d: Frame): string[] {
+/**
+ * The frame path a click zooms to: the frame's names below the root. An aggregate of folded
+ * frames is not a frame of the profile: clicking it zooms to its parent, which the server then
+ * sends at full detail, so the frames it stood for can be seen and zoomed into.
+ */
+function pathOf<N extends DrawnNode<N>>(d: HierarchyFrame<N>): string[] {
   const out: string[] = [];
-  for (let n: Frame | null = d; n && n.parent; n = n.parent) out.push(n.data.n);
+  let n: HierarchyFrame<N> | null = d.data.x ? d.parent : d;
+  for (; n && n.parent; n = n.parent) out.push(n.data.n);
   return out.reverse();
 }
 
-function findPath(root: Frame, path: readonly string[]): Frame | null {
-  let node: Frame | undefined = root;
+function findFrame<N extends DrawnNode<N>>(root: HierarchyFrame<N>, path: readonly string[]): HierarchyFrame<N> | null {
+  let node: HierarchyFrame<N> | undefined = root;
   for (const name of path) {
     node = node?.children?.find((c) => c.data.n === name);
     if (!node) return null;
@@ -39,15 +45,15 @@ function findPath(root: Frame, path: readonly string[]): Frame | null {
   return node ?? null;
 }
 
-function matches(d: FlameNode, term: string): boolean {
+function matches(d: DrawnNode<unknown>, term: string): boolean {
   return d.m === 1 || d.n.toLowerCase().includes(term.toLowerCase());
 }
 
-interface Tip {
+interface Tip<N> {
   x: number;
   y: number;
   width: number;
-  frame: Frame;
+  frame: HierarchyFrame<N>;
   total: number;
 }
 
@@ -56,14 +62,14 @@ interface Tip {
  * names come from captures and are untrusted: the library draws labels with .text(), and the
  * tooltip here is React text, never HTML.
  */
-export function FlameGraph({ root, zoom, search, onZoom, unit = 'samples', color, describe }: FlameGraphProps) {
+export function FlameGraph<N extends DrawnNode<N>>({ root, zoom, search, onZoom, unit = 'samples', color, describe }: FlameGraphProps<N>) {
   const ref = useRef<HTMLDivElement>(null);
-  const chartRef = useRef<FlameGraphChart<FlameNode> | null>(null);
+  const chartRef = useRef<FlameGraphChart<N> | null>(null);
   const bound = useRef(false);
   const applied = useRef('');
   const onZoomRef = useRef(onZoom);
   const colorRef = useRef(color);
-  const [tip, setTip] = useState<Tip | null>(null);
+  const [tip, setTip] = useState<Tip<N> | null>(null);
 
   useEffect(() => {
     onZoomRef.current = onZoom;
@@ -72,7 +78,7 @@ export function FlameGraph({ root, zoom, search, onZoom, unit = 'samples', color
 
   useEffect(() => {
     const el = ref.current as HTMLDivElement;
-    const chart = flamegraph<FlameNode>()
+    const chart = flamegraph<N>()
       .width(Math.max(200, el.clientWidth))
       .cellHeight(18)
       .transitionDuration(200)
@@ -129,8 +135,8 @@ export function FlameGraph({ root, zoom, search, onZoom, unit = 'samples', color
     const key = zoom.join(';');
     if (key !== applied.current) {
       applied.current = key;
-      const rootFrame = select(el).datum() as Frame;
-      const target = zoom.length > 0 ? findPath(rootFrame, zoom) : null;
+      const rootFrame = select(el).datum() as HierarchyFrame<N>;
+      const target = zoom.length > 0 ? findFrame(rootFrame, zoom) : null;
       if (target) chart.zoomTo(target);
       else chart.resetZoom();
     }
@@ -139,10 +145,10 @@ export function FlameGraph({ root, zoom, search, onZoom, unit = 'samples', color
   }, [root, zoom, search]);
 
   const onMove = (e: React.MouseEvent) => {
-    const g = (e.target as Element).closest('g.frame') as (Element & { __data__?: Frame }) | null;
+    const g = (e.target as Element).closest('g.frame') as (Element & { __data__?: HierarchyFrame<N> }) | null;
     const frame = g?.__data__;
     if (!frame) return setTip(null);
-    let top: Frame = frame;
+    let top: HierarchyFrame<N> = frame;
     while (top.parent) top = top.parent;
     const box = (ref.current as HTMLDivElement).getBoundingClientRect();
     setTip({ x: e.clientX - box.left, y: e.clientY - box.top, width: box.width, frame, total: top.data.v });
@@ -156,7 +162,7 @@ export function FlameGraph({ root, zoom, search, onZoom, unit = 'samples', color
   );
 }
 
-function Tooltip({ tip, unit, describe }: { tip: Tip; unit: 'ns' | 'events' | 'samples'; describe?: (d: FlameNode) => string[] }) {
+function Tooltip<N extends DrawnNode<N>>({ tip, unit, describe }: { tip: Tip<N>; unit: 'ns' | 'events' | 'samples'; describe?: (d: N) => string[] }) {
   const d = tip.frame.data;
   const parent = tip.frame.parent?.data;
   const left = Math.min(tip.x + 14, Math.max(0, tip.width - 320));
@@ -171,7 +177,10 @@ function Tooltip({ tip, unit, describe }: { tip: Tip; unit: 'ns' | 'events' | 's
         {formatPercent(d.v, tip.total)} of total{parent && parent.v > 0 ? ` · ${formatPercent(d.v, parent.v)} of parent` : ''}
       </div>
       {d.s > 0 && d.c && <div className={styles.tipRow}>self {formatPercent(d.s, tip.total)} of total</div>}
-      <div className={styles.tipKind}>{KIND_LABELS[d.l]}{d.x ? ` · zoom in to expand ${d.x} small frames` : ''}</div>
+      <div className={styles.tipKind}>
+        {KIND_LABELS[d.l]}
+        {d.x ? ` · click to see these ${d.x} frames at full detail` : ''}
+      </div>
       {describe?.(d).map((line, i) => (
         <div key={i} className={styles.tipRow}>
           {line}

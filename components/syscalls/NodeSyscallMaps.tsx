@@ -1,6 +1,7 @@
 'use client';
 import { useCallback } from 'react';
 import type { LatencyHeatmap, NodeSyscallHeatmap } from '@/lib/api/schemas';
+import { latencyBucketLowNs } from '@/lib/util/latency';
 import { formatCount, formatDurationNs } from '@/lib/viz/format';
 import { heatColor, syscallColor } from '@/lib/viz/heat';
 import { HeatGrid } from '../heatmap/HeatGrid';
@@ -44,7 +45,10 @@ export function SyscallTimeMap({ data, width, onPick, picked }: { data: NodeSysc
   );
 }
 
-const LATENCY_LABELS: Record<number, string> = { 0: '≤2 µs', 5: '32 µs', 10: '1 ms', 15: '32 ms', 20: '1 s' };
+/** Every fifth latency row labelled with its lower bound (the first: everything faster than the second). */
+const LATENCY_LABELS: Record<number, string> = Object.fromEntries(
+  [0, 5, 10, 15, 20].map((b) => [b, b === 0 ? `<${formatDurationNs(latencyBucketLowNs(1))}` : formatDurationNs(latencyBucketLowNs(b))]),
+);
 
 /** One syscall's latencies over time (rows are powers of two, fastest at the bottom). */
 export function LatencyMap({ data, width }: { data: LatencyHeatmap; width: number }) {

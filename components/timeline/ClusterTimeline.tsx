@@ -2,7 +2,8 @@
 import { axisTop, brushX, scaleLinear, select, type BrushBehavior, type ScaleLinear } from 'd3';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { NodeSummary, Timeline } from '@/lib/api/schemas';
-import { useTimeline } from '@/lib/client/queries';
+import { endpoints } from '@/lib/api/endpoints';
+import { useEndpoint } from '@/lib/client/queries';
 import { frameColor } from '@/lib/viz/colors';
 import { formatCount, formatDurationNs } from '@/lib/viz/format';
 import styles from './Timeline.module.css';
@@ -97,7 +98,7 @@ interface RowProps {
 function NodeRow({ captureId, node, x, width, selected, range, offset, onRange, onOffset, onSelect }: RowProps) {
   const span = x(offset + duration(node)) - x(offset);
   const buckets = Math.max(20, Math.min(1000, Math.round(span / 3)));
-  const { data, error } = useTimeline(captureId, node.name, node.version, buckets);
+  const { data, error } = useEndpoint(endpoints.timeline, { id: captureId, node: node.name }, { buckets }, { key: [node.version], keepPrevious: true });
   const brushRef = useRef<SVGGElement>(null);
   const behavior = useRef<BrushBehavior<unknown> | null>(null);
   const cb = useRef({ onRange, x, offset, dur: duration(node) });

@@ -3,8 +3,7 @@
  * body is described here and validated on both sides.
  */
 import { z } from 'zod';
-import type { DiffNode, MergedNode } from '../profile/compare';
-import type { LodNode } from '../profile/flame-tree';
+import type { DiffNode, FlameNode, MergedNode } from '../profile/flame-views';
 
 export const NODE_NAME_PATTERN = /^[A-Za-z0-9._-]{1,128}$/;
 export const NodeName = z.string().regex(NODE_NAME_PATTERN, 'node names are 1-128 characters of A-Z a-z 0-9 . _ -');
@@ -72,23 +71,30 @@ export const CaptureList = z.object({
 });
 export type CaptureList = z.infer<typeof CaptureList>;
 
-/** Query flags are present with value `1` (as in `?kernel=1`), like stackcollapse-perf.pl's switches. */
-const Flag = z
-  .enum(['1', '0', 'true', 'false'])
-  .optional()
-  .transform((v) => v === '1' || v === 'true');
+/**
+ * Query flags are present with value `1` (as in `?kernel=1`), like stackcollapse-perf.pl's
+ * switches. Query fields that are not plain strings or numbers are codecs: the server decodes
+ * them, the client's URL builder encodes them (lib/api/endpoints.ts), one definition for both.
+ */
+const Flag = z.codec(z.enum(['1', '0', 'true', 'false']).optional(), z.boolean().optional(), {
+  decode: (v) => v === '1' || v === 'true',
+  encode: (b) => (b ? '1' : undefined),
+});
 
 const Ns = z.coerce.number().finite().nonnegative();
 
+const CellFields = z
+  .object({ colNs: z.number(), rowNs: z.number(), c0: z.number().int(), c1: z.number().int(), r0: z.number().int(), r1: z.number().int() })
+  .refine((c) => c.colNs > 0 && c.rowNs > 0 && c.rowNs <= c.colNs, 'sel needs 0 < rowNs <= colNs');
+
 /** A subsecond-heatmap selection: `colNs,rowNs,c0,c1,r0,r1` (columns and rows inclusive). */
-export const CellSelection = z
-  .string()
-  .regex(/^\d+(\.\d+)?,\d+(\.\d+)?,\d+,\d+,\d+,\d+$/, 'sel is colNs,rowNs,c0,c1,r0,r1')
-  .transform((s) => {
+export const CellSelection = z.codec(z.string().regex(/^\d+(\.\d+)?,\d+(\.\d+)?,\d+,\d+,\d+,\d+$/, 'sel is colNs,rowNs,c0,c1,r0,r1'), CellFields, {
+  decode: (s) => {
     const [colNs, rowNs, c0, c1, r0, r1] = s.split(',').map(Number) as [number, number, number, number, number, number];
     return { colNs, rowNs, c0: Math.min(c0, c1), c1: Math.max(c0, c1), r0: Math.min(r0, r1), r1: Math.max(r0, r1) };
-  })
-  .refine((c) => c.colNs > 0 && c.rowNs > 0 && c.rowNs <= c.colNs, 'sel needs 0 < rowNs <= colNs');
+  },
+  encode: (c) => [c.colNs, c.rowNs, c.c0, c.c1, c.r0, c.r1].join(','),
+});
 export type CellSelection = z.infer<typeof CellSelection>;
 
 export const StackQuery = z.object({
@@ -107,16 +113,22 @@ export const StackQuery = z.object({
 export type StackQuery = z.infer<typeof StackQuery>;
 
 /** A flame graph frame path: names root first, joined with ';' (names never contain ';'). */
-export const FramePath = z
-  .string()
-  .max(64 * 1024)
-  .transform((s) => (s.length === 0 ? [] : s.split(';')));
+export const FramePath = z.codec(z.string().max(64 * 1024), z.array(z.string()), {
+  decode: (s) => (s.length === 0 ? [] : s.split(';')),
+  encode: (path) => path.join(';'),
+});
 
-export const FlameQuery = StackQuery.extend({
+/** Level of detail of any flame tree: the focused frame, the node budget, the floor, the search. */
+export const LodQuery = z.object({
+  /** Frame path expanded at full detail (a zoom). */
   focus: FramePath.optional(),
   search: z.string().max(500).optional(),
   maxNodes: z.coerce.number().int().min(100).max(50_000).optional(),
+  /** Frames narrower than this share of the focused frame are folded (1/width in pixels; default 1/20000). */
+  minShare: z.coerce.number().gt(0).max(0.1).optional(),
 });
+
+export const FlameQuery = StackQuery.extend(LodQuery.shape);
 export type FlameQuery = z.infer<typeof FlameQuery>;
 
 export const NODE_KINDS = ['root', 'process', 'user', 'kernel', 'jit', 'inlined', 'other'] as const;
@@ -126,23 +138,33 @@ export const NodeKind = z.enum(NODE_KINDS);
  * A flame graph node with short keys (d3-flame-graph reads `n`, `v`, `c`, `l` natively):
  * n name, v total value (summed periods, as the folded export counts), s self value,
  * k samples, l kind, c children, m search match (set on aggregate nodes that hide a match),
- * x number of frames folded into an aggregate node. Produced by lib/profile/flame-tree.
+ * x number of frames folded into an aggregate node. Produced by lib/profile/flame-views.
  */
-export type FlameNode = LodNode;
+export type { FlameNode };
 
-/** Validated shallowly: trees can be deep, and zod's recursive schemas overflow the stack near 900 levels. */
-export const FlameTree = z.object({
-  root: z.custom<FlameNode>((v) => typeof v === 'object' && v !== null && typeof (v as FlameNode).n === 'string' && typeof (v as FlameNode).v === 'number'),
-  total: z.number(),
-  /** The focused frame path that was expanded at full detail. */
+/** A tree root, validated shallowly: trees can be deep, and zod's recursive schemas overflow the stack near 900 levels. */
+const treeRoot = <N extends { n: string; v: number }>() =>
+  z.custom<N>((v) => typeof v === 'object' && v !== null && typeof (v as N).n === 'string' && typeof (v as N).v === 'number', 'not a flame tree');
+
+/** What every level-of-detail answer says about its detail. */
+const LodFields = {
+  /** The focused frame path that was expanded at full detail ([] when none or not found). */
   focus: z.array(z.string()),
   focusFound: z.boolean(),
   /** Whether some frames were folded into aggregate nodes. */
   truncated: z.boolean(),
-  nodes: z.number().int(),
-  /** What `v` counts: `ns` of CPU (clock events' periods), `events` (other periods) or `samples`. */
-  unit: z.enum(['ns', 'events', 'samples']),
   search: z.object({ term: z.string(), matched: z.number(), total: z.number() }).nullable(),
+};
+
+export const ValueUnit = z.enum(['ns', 'events', 'samples']);
+
+export const FlameTree = z.object({
+  root: treeRoot<FlameNode>(),
+  total: z.number(),
+  ...LodFields,
+  nodes: z.number().int(),
+  /** What `v` counts: `ns` (clock events' periods, durations), `events` (other periods) or `samples`. */
+  unit: ValueUnit,
 });
 export type FlameTree = z.infer<typeof FlameTree>;
 
@@ -251,8 +273,10 @@ export const DiffQuery = CompareQuery.extend({
   /** Another node, or `cluster` for all other nodes (their shares averaged). */
   b: z.union([z.literal('cluster'), NodeName]),
   shape: z.enum(['a', 'b']).optional(),
-  maxNodes: z.coerce.number().int().min(100).max(50_000).optional(),
+  ...LodQuery.shape,
 });
+
+export const MergedQuery = CompareQuery.extend({ merge: z.literal('all'), ...LodQuery.shape });
 
 export type { DiffNode, MergedNode };
 
@@ -261,13 +285,16 @@ export const DiffTree = z.object({
   a: z.string(),
   b: z.string(),
   shape: z.enum(['a', 'b']),
-  root: z.custom<DiffNode>((v) => typeof v === 'object' && v !== null && typeof (v as DiffNode).n === 'string'),
+  root: treeRoot<DiffNode>(),
   totalA: z.number(),
   totalB: z.number(),
   nodes: z.number().int(),
   truncated: z.boolean(),
   topSelf: z.array(ShareRow),
   topTotal: z.array(ShareRow),
+  focus: LodFields.focus,
+  focusFound: LodFields.focusFound,
+  search: LodFields.search,
 });
 export type DiffTree = z.infer<typeof DiffTree>;
 
@@ -284,8 +311,11 @@ export type Ranking = z.infer<typeof Ranking>;
 
 export const MergedFlame = z.object({
   nodes: z.array(z.string()),
-  root: z.custom<MergedNode>((v) => typeof v === 'object' && v !== null && typeof (v as MergedNode).n === 'string'),
+  root: treeRoot<MergedNode>(),
   total: z.number(),
   truncated: z.boolean(),
+  focus: LodFields.focus,
+  focusFound: LodFields.focusFound,
+  search: LodFields.search,
 });
 export type MergedFlame = z.infer<typeof MergedFlame>;

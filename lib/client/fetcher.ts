@@ -1,5 +1,6 @@
 'use client';
 import type { z } from 'zod';
+import { endpointPath, type Endpoint, type ParamsOf } from '../api/endpoints';
 import { ErrorBody } from '../api/schemas';
 
 /** An API failure with the server's error code and message. */
@@ -25,4 +26,13 @@ export async function fetchJson<S extends z.ZodType>(url: string, schema: S, ini
   const parsed = schema.safeParse(await res.json());
   if (!parsed.success) throw new ApiError(res.status, 'bad_response', `unexpected answer from ${url}`);
   return parsed.data;
+}
+
+/** Sends a JSON body to an endpoint of the table and validates its answer. */
+export async function sendJson<E extends Endpoint & { response: z.ZodType; body: z.ZodType }>(endpoint: E, params: ParamsOf<E>, body: z.input<E['body']>): Promise<z.output<E['response']>> {
+  return fetchJson(endpointPath(endpoint, params), endpoint.response, {
+    method: endpoint.method,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  }) as Promise<z.output<E['response']>>;
 }

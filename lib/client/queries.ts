@@ -1,138 +1,83 @@
 'use client';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { Capture, CaptureList, ClusterSyscallHeatmap, DiffTree, MergedFlame, Ranking, FlameTree, LatencyHeatmap, NodeSyscallHeatmap, SubsecondHeatmap, SyscallRows, Timeline, type CellSelection } from '../api/schemas';
-import { api } from '../api/urls';
+import type { z } from 'zod';
+import { endpoints, endpointUrl, type Endpoint, type Heatmap, type ParamsOf, type QueryOf } from '../api/endpoints';
+import type { Capture } from '../api/schemas';
+import { findPath, type TreeNode } from '../viz/tree';
 import { fetchJson } from './fetcher';
 
+type JsonEndpoint = Endpoint & { response: z.ZodType };
+
+interface Options<T> {
+  /** Extra cache-key parts the URL does not carry (the node versions the answer depends on). */
+  key?: readonly unknown[];
+  enabled?: boolean;
+  /** Keep showing the previous answer while the next one loads. */
+  keepPrevious?: boolean;
+  initialData?: T;
+  staleTime?: number;
+}
+
+/**
+ * The one query hook: any JSON endpoint of the table, its URL built from the table, its answer
+ * validated by the endpoint's response schema.
+ */
+export function useEndpoint<E extends JsonEndpoint>(endpoint: E, params: ParamsOf<E>, query: QueryOf<E>, opts: Options<z.output<E['response']>> = {}) {
+  type Out = z.output<E['response']>;
+  return useQuery<Out, Error, Out>({
+    // Params and query, not the URL: a query the schema refuses becomes this query's error
+    // (the URL is built in the query function), never an exception while rendering.
+    queryKey: [endpoint.method, endpoint.path, params, query ?? null, ...(opts.key ?? [])],
+    queryFn: () => fetchJson(endpointUrl(endpoint, params, query), endpoint.response) as Promise<Out>,
+    enabled: opts.enabled,
+    placeholderData: opts.keepPrevious ? keepPreviousData : undefined,
+    initialData: opts.initialData,
+    staleTime: opts.staleTime ?? Infinity,
+  });
+}
+
 export function useCapture(id: string, initial?: Capture) {
-  return useQuery({ queryKey: ['capture', id], queryFn: () => fetchJson(api.capture(id), Capture), initialData: initial, staleTime: 10_000 });
+  return useEndpoint(endpoints.capture, { id }, undefined, { initialData: initial, staleTime: 10_000 });
 }
 
 export function useCaptureList() {
-  return useQuery({ queryKey: ['captures'], queryFn: () => fetchJson(`${api.captures}?limit=50`, CaptureList) });
+  return useEndpoint(endpoints.listCaptures, {}, { limit: 50 }, { staleTime: 0 });
 }
 
-export interface FlameParams {
-  /** Node budget of the level-of-detail tree (small cards need fewer). */
-  maxNodes?: number;
-  event?: string;
-  focus?: readonly string[];
-  search?: string;
-  fromNs?: number;
-  toNs?: number;
-  sel?: CellSelection;
+/** A heatmap of the kind asked for (the endpoint answers a union; each view knows its kind). */
+export function useHeatmap<K extends Heatmap['kind']>(id: string, query: QueryOf<typeof endpoints.heatmap> & { kind: K }, version: string, opts: Options<Heatmap> = {}) {
+  const result = useEndpoint(endpoints.heatmap, { id }, query, { ...opts, key: [version] });
+  return { ...result, data: result.data as Extract<Heatmap, { kind: K }> | undefined };
 }
 
-export function selText(c: CellSelection): string {
-  return [c.colNs, c.rowNs, c.c0, c.c1, c.r0, c.r1].join(',');
+/** What every level-of-detail answer carries. */
+interface LodAnswer<N> {
+  root: N;
+  truncated: boolean;
+  focusFound: boolean;
 }
 
-export function flameUrl(id: string, node: string, p: FlameParams): string {
-  const q = new URLSearchParams();
-  if (p.event) q.set('event', p.event);
-  if (p.focus && p.focus.length > 0) q.set('focus', p.focus.join(';'));
-  if (p.search) q.set('search', p.search);
-  if (p.fromNs !== undefined) q.set('fromNs', String(p.fromNs));
-  if (p.toNs !== undefined) q.set('toNs', String(p.toNs));
-  if (p.sel) q.set('sel', selText(p.sel));
-  if (p.maxNodes) q.set('maxNodes', String(p.maxNodes));
-  const qs = q.toString();
-  return `${api.flamegraph(id, node)}${qs ? `?${qs}` : ''}`;
-}
-
-/** The level-of-detail flame tree of one node; keeps showing the previous tree while the next loads. */
-export function useFlameTree(id: string, node: string, p: FlameParams, version: string, enabled = true) {
-  return useQuery({
-    queryKey: ['flame', id, node, version, p.event ?? '', (p.focus ?? []).join(';'), p.search ?? '', p.fromNs ?? '', p.toNs ?? '', p.sel ? selText(p.sel) : '', p.maxNodes ?? ''],
-    queryFn: () => fetchJson(flameUrl(id, node, p), FlameTree),
-    placeholderData: keepPreviousData,
-    staleTime: Infinity,
-    enabled,
-  });
-}
-
-const qs = (params: Record<string, string | number | undefined>) => {
-  const q = new URLSearchParams();
-  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== '') q.set(k, String(v));
-  return q.toString();
-};
-
-export function useTimeline(id: string, node: string, version: string, buckets: number) {
-  return useQuery({
-    queryKey: ['timeline', id, node, version, buckets],
-    queryFn: () => fetchJson(`${api.node(id, node)}/timeline?${qs({ buckets })}`, Timeline),
-    staleTime: Infinity,
-    placeholderData: keepPreviousData,
-  });
-}
-
-export function useSyscalls(id: string, node: string, version: string, range?: readonly [number, number]) {
-  return useQuery({
-    queryKey: ['syscalls', id, node, version, range?.join('-') ?? ''],
-    queryFn: () => fetchJson(`${api.node(id, node)}/syscalls?${qs({ fromNs: range?.[0], toNs: range?.[1] })}`, SyscallRows),
-    staleTime: Infinity,
-    placeholderData: keepPreviousData,
-  });
-}
-
-export function useSubsecond(id: string, node: string, version: string, event?: string) {
-  return useQuery({
-    queryKey: ['subsecond', id, node, version, event ?? ''],
-    queryFn: () => fetchJson(`${api.capture(id)}/heatmap?${qs({ kind: 'subsecond', node, event })}`, SubsecondHeatmap),
-    staleTime: Infinity,
-  });
-}
-
-export function useClusterSyscalls(id: string, versions: string, metric: string) {
-  return useQuery({
-    queryKey: ['cluster-syscalls', id, versions, metric],
-    queryFn: () => fetchJson(`${api.capture(id)}/heatmap?${qs({ kind: 'syscalls', metric })}`, ClusterSyscallHeatmap),
-    staleTime: Infinity,
-    placeholderData: keepPreviousData,
-  });
-}
-
-export function useNodeSyscallHeatmap(id: string, node: string, version: string, metric: string, buckets: number, range?: readonly [number, number]) {
-  return useQuery({
-    queryKey: ['node-syscalls', id, node, version, metric, buckets, range?.join('-') ?? ''],
-    queryFn: () => fetchJson(`${api.capture(id)}/heatmap?${qs({ kind: 'syscalls', node, metric, buckets, fromNs: range?.[0], toNs: range?.[1] })}`, NodeSyscallHeatmap),
-    staleTime: Infinity,
-    placeholderData: keepPreviousData,
-  });
-}
-
-export function useLatencyHeatmap(id: string, node: string, version: string, syscall: string | undefined, buckets: number, range?: readonly [number, number]) {
-  return useQuery({
-    queryKey: ['latency', id, node, version, syscall ?? '', buckets, range?.join('-') ?? ''],
-    queryFn: () => fetchJson(`${api.capture(id)}/heatmap?${qs({ kind: 'latency', node, syscall, buckets, fromNs: range?.[0], toNs: range?.[1] })}`, LatencyHeatmap),
-    enabled: !!syscall,
-    staleTime: Infinity,
-    placeholderData: keepPreviousData,
-  });
-}
-
-export function useRanking(id: string, versions: string, event?: string) {
-  return useQuery({
-    queryKey: ['ranking', id, versions, event ?? ''],
-    queryFn: () => fetchJson(`${api.capture(id)}/ranking?${qs({ event })}`, Ranking),
-    staleTime: Infinity,
-  });
-}
-
-export function useDiff(id: string, versions: string, a: string | undefined, b: string, shape: 'a' | 'b', event?: string) {
-  return useQuery({
-    queryKey: ['diff', id, versions, a ?? '', b, shape, event ?? ''],
-    queryFn: () => fetchJson(`${api.capture(id)}/diff?${qs({ a, b, shape, event })}`, DiffTree),
-    enabled: !!a,
-    staleTime: Infinity,
-    placeholderData: keepPreviousData,
-  });
-}
-
-export function useMerged(id: string, versions: string, event?: string) {
-  return useQuery({
-    queryKey: ['merged', id, versions, event ?? ''],
-    queryFn: () => fetchJson(`${api.capture(id)}/flamegraph?${qs({ merge: 'all', event })}`, MergedFlame),
-    staleTime: Infinity,
-  });
+/**
+ * A flame tree that can be zoomed into any frame. The server folds frames below the budget
+ * into aggregates; when the user zooms into a tree that was trimmed, the zoomed subtree is
+ * asked for at full detail (`focus=`) and drawn instead, while the whole tree stays cached for
+ * zooming out. `missing` says the zoomed path is not in this tree at all.
+ */
+export function useZoomableTree<E extends JsonEndpoint, N extends TreeNode<N>>(
+  endpoint: E,
+  params: ParamsOf<E>,
+  query: QueryOf<E>,
+  zoom: readonly string[],
+  opts: Options<z.output<E['response']>> = {},
+) {
+  type Out = z.output<E['response']> & LodAnswer<N>;
+  const base = useEndpoint(endpoint, params, query, { keepPrevious: true, ...opts });
+  const baseData = base.data as Out | undefined;
+  const needFocus = !!baseData?.truncated && zoom.length > 0;
+  const focusedQuery = { ...(query as object), focus: needFocus ? [...zoom] : undefined } as QueryOf<E>;
+  const focused = useEndpoint(endpoint, params, focusedQuery, { keepPrevious: true, ...opts, enabled: opts.enabled !== false && needFocus });
+  const focusedData = focused.data as Out | undefined;
+  const tree = needFocus && focusedData ? focusedData : baseData;
+  const missing = zoom.length > 0 && !!tree && !(needFocus ? focusedData?.focusFound !== false : findPath(tree.root, zoom) !== null);
+  return { tree, error: base.error ?? focused.error, missing, updating: base.isPlaceholderData };
 }

@@ -1,6 +1,6 @@
-import { NameTree, NodeKind } from './name-tree';
 import { forEachSample, type SampleFilter } from './select';
 import { FrameKindCode, type Profile } from './types';
+import { NodeKind, WeightedTrie } from './weighted-trie';
 
 /** The options of stackcollapse-perf.pl that shape names (`--all` = kernel + jit). */
 export interface NamingOptions {
@@ -19,13 +19,20 @@ const QUOTES = /["']/g;
 const PERL_KERNEL_MODULE = /(^\[|vmlinux$)/;
 const PERL_JIT_MODULE = /\/tmp\/perf-\d+\.map/;
 
-/** Process name of a thread as stackcollapse-perf.pl prints it (`comm`, `comm-PID`, `comm-PID/TID`). */
+/**
+ * Process name of a thread as stackcollapse-perf.pl prints it (`comm`, `comm-PID`, `comm-PID/TID`).
+ * Perl swaps in `?` for the PID when the TID it read is false: when perf printed only one number
+ * (pid -1 here) and when it printed `0/0` (the idle task), which becomes `swapper-?/0`.
+ */
 export function processName(profile: Profile, thread: number, opts: NamingOptions): string {
   const comm = profile.strings[profile.threads.comm[thread] as number] as string;
   const pidNum = profile.threads.pid[thread] as number;
-  const pid = pidNum < 0 ? '?' : String(pidNum);
+  const tidNum = profile.threads.tid[thread] as number;
+  const perlSwap = tidNum === 0 && pidNum >= 0;
+  const pid = pidNum < 0 || perlSwap ? '?' : String(pidNum);
+  const tid = perlSwap ? pidNum : tidNum;
   let name = comm;
-  if (opts.tid) name = `${comm}-${pid}/${profile.threads.tid[thread] as number}`;
+  if (opts.tid) name = `${comm}-${pid}/${tid}`;
   else if (opts.pid) name = `${comm}-${pid}`;
   return name.replaceAll(' ', '_');
 }
@@ -77,11 +84,10 @@ const KIND_OF_FRAME: Record<number, number> = {
 };
 
 /**
- * Folds the selected samples into a NameTree: the root's children are process names, below
- * them the frames root first. Each node's self value is the summed sample weight.
+ * Folds the selected samples of a profile into a new column of `trie`: the root's children are
+ * process names, below them the frames root first. Returns the column's index.
  */
-export function collapse(profile: Profile, opts: CollapseOptions): NameTree {
-  const tree = new NameTree();
+export function collapseInto(trie: WeightedTrie, profile: Profile, opts: CollapseOptions): number {
   const { samples, stacks } = profile;
   const S = stacks.length + 1;
 
@@ -109,7 +115,7 @@ export function collapse(profile: Profile, opts: CollapseOptions): NameTree {
     counts.set(key, (counts.get(key) ?? 0) + 1);
   });
 
-  // 2. Map each (process name, stack) to a name-tree node, memoising every prefix.
+  // 2. Map each (process name, stack) to a trie node, memoising every prefix.
   const memo = new Map<number, number>();
   const namesMemo = new Map<number, string[]>();
   const pending: number[] = [];
@@ -119,7 +125,7 @@ export function collapse(profile: Profile, opts: CollapseOptions): NameTree {
     pending.length = 0;
     while ((node = memo.get(p * S + s + 1)) === undefined) {
       if (s < 0) {
-        node = tree.child(0, pnames[p] as string, NodeKind.process);
+        node = trie.child(0, pnames[p] as string, NodeKind.process);
         memo.set(p * S, node);
         break;
       }
@@ -137,34 +143,36 @@ export function collapse(profile: Profile, opts: CollapseOptions): NameTree {
         namesMemo.set(nk, names);
       }
       const kind = KIND_OF_FRAME[profile.frames.kind[frame] as number] ?? NodeKind.user;
-      for (let j = 0; j < names.length; j++) node = tree.child(node, names[j] as string, j > 0 ? NodeKind.inlined : kind);
+      for (let j = 0; j < names.length; j++) node = trie.child(node, names[j] as string, j > 0 ? NodeKind.inlined : kind);
       memo.set(p * S + st + 1, node);
     }
     return node;
   };
+  trie.beginColumn();
   for (const [key, weight] of weights) {
     const p = Math.floor(key / S);
-    tree.addSelf(mapStack(p, (key % S) - 1), weight, counts.get(key) as number);
+    trie.addSelf(mapStack(p, (key % S) - 1), weight, counts.get(key) as number);
   }
-  return tree;
+  return trie.endColumn();
 }
 
-/** Folded-stack lines (`a;b;c count`), sorted like stackcollapse-perf.pl's output. */
-export function foldedLines(tree: NameTree): string[] {
+/** A trie of one column holding the profile's selected samples. */
+export function collapse(profile: Profile, opts: CollapseOptions): WeightedTrie {
+  const trie = new WeightedTrie();
+  collapseInto(trie, profile, opts);
+  return trie;
+}
+
+/** Folded-stack lines (`a;b;c count`) of one column, sorted like stackcollapse-perf.pl's output. */
+export function foldedLines(trie: WeightedTrie, column = 0): string[] {
+  const c = trie.columns[column];
+  if (!c) return [];
   const lines: string[] = [];
-  const prefix: string[] = [];
-  const walk = (node: number): void => {
-    const self = tree.self(node);
-    if (node !== 0 && self > 0) lines.push(`${prefix.join(';')} ${formatCount(self)}`);
-    for (const c of tree.children(node)) {
-      prefix.push(tree.name(c));
-      walk(c);
-      prefix.pop();
-    }
-  };
-  // Iterative over depth would be safer for pathological stacks; depth is bounded by the
-  // parser's stack-depth cap, so recursion stays well inside V8's limits.
-  walk(0);
+  for (let i = 0; i < c.node.length; i++) {
+    const self = c.self[i] as number;
+    const node = c.node[i] as number;
+    if (node !== 0 && self > 0) lines.push(`${trie.path(node).join(';')} ${formatCount(self)}`);
+  }
   return lines.sort(compareBytes);
 }
 

@@ -1,5 +1,8 @@
+import { cellOf } from '../util/cells';
+import { LATENCY_BUCKETS, latencyBucket } from '../util/latency';
 import { lowerBound } from '../util/search';
 import { forEachSample, type SampleFilter } from './select';
+import type { SyscallRow } from './syscalls';
 import { SyscallFlag, type Profile } from './types';
 
 const MS = 1e6;
@@ -43,9 +46,7 @@ export function subsecondHeatmap(profile: Profile, opts: { event?: string; rows?
   const counts = new Array<number>(cols * rows).fill(0);
   let total = 0;
   forEachSample(profile, { event: opts.event }, (i) => {
-    const t = profile.samples.timeNs[i] as number;
-    const col = Math.floor(t / colNs);
-    const row = Math.min(rows - 1, Math.floor((t - col * colNs) / rowNs));
+    const { col, row } = cellOf(profile.samples.timeNs[i] as number, colNs, rowNs, rows);
     const k = col * rows + row;
     counts[k] = (counts[k] as number) + 1;
     total++;
@@ -93,15 +94,6 @@ export function syscallTimeHeatmap(
   return { fromNs: from, bucketNs: width, buckets, metric, rows };
 }
 
-/** Latency buckets: powers of two from 1.024 µs to ~17 s (bucket i holds [2^(i+10), 2^(i+11)) ns; 0 also holds faster calls). */
-export const LATENCY_BUCKETS = 25;
-export function latencyBucket(ns: number): number {
-  if (!(ns >= 2048)) return 0;
-  return Math.min(LATENCY_BUCKETS - 1, Math.floor(Math.log2(ns)) - 10);
-}
-export function latencyBucketLowNs(i: number): number {
-  return i === 0 ? 0 : 2 ** (i + 10);
-}
 
 export interface LatencyHeatmap {
   syscall: string;
@@ -140,3 +132,24 @@ export function latencyHeatmap(profile: Profile, syscall: string, opts: { fromNs
 }
 
 export type { SampleFilter };
+
+export interface SyscallMatrix {
+  syscalls: string[];
+  /** cells[node][syscall] */
+  cells: { calls: number; errors: number; totalSeconds: number }[][];
+}
+
+/** Node × syscall: every node's syscall summary on one set of columns, busiest first by `metric`. */
+export function syscallMatrix(perNode: readonly SyscallRow[][], metric: 'calls' | 'errors' | 'time' = 'calls'): SyscallMatrix {
+  const totals = new Map<string, number>();
+  for (const rows of perNode) for (const r of rows) totals.set(r.name, (totals.get(r.name) ?? 0) + (metric === 'time' ? r.totalSeconds : metric === 'errors' ? r.errors : r.calls));
+  const syscalls = [...totals.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([name]) => name);
+  const cells = perNode.map((rows) => {
+    const byName = new Map(rows.map((r) => [r.name, r]));
+    return syscalls.map((name) => {
+      const r = byName.get(name);
+      return { calls: r?.calls ?? 0, errors: r?.errors ?? 0, totalSeconds: r?.totalSeconds ?? 0 };
+    });
+  });
+  return { syscalls, cells };
+}

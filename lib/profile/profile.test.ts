@@ -4,7 +4,7 @@ import { CORPUS } from '../../tests/corpus';
 import { fold, parseText, readText } from '../../tests/helpers';
 import { ProfileBuilder } from './builder';
 import { collapse, foldedLines } from './collapse';
-import { lodTree, type LodNode } from './flame-tree';
+import { columnFlame, type FlameNode } from './flame-views';
 import { decodeProfile, encodeProfile } from './serialize';
 
 /** A profile from folded-like rows: [comm, frames root first, weight, timeNs]. */
@@ -19,7 +19,7 @@ function build(rows: [string, string[], number, number][]) {
 }
 
 /** Tree as text lines: "  name v" indented by depth (Grafana-style drawings). */
-function draw(n: LodNode, depth = 0, out: string[] = []): string[] {
+function draw(n: FlameNode, depth = 0, out: string[] = []): string[] {
   out.push(`${'  '.repeat(depth)}${n.n} ${n.v}${n.l === 'other' ? ' (folded)' : ''}`);
   for (const c of n.c ?? []) draw(c, depth + 1, out);
   return out;
@@ -35,7 +35,7 @@ describe('collapse and name tree', () => {
 
   it('sums weights per stack and draws the tree', () => {
     expect(foldedLines(collapse(p, {}))).toEqual(['app;main;parse 3', 'app;main;parse;k_read 5', 'app;main;render 2', 'db;loop 10']);
-    expect(draw(lodTree(collapse(p, {})).root)).toEqual([
+    expect(draw(columnFlame(collapse(p, {}), 0).root)).toEqual([
       'all 20',
       '  app 10',
       '    main 10',
@@ -56,41 +56,68 @@ describe('collapse and name tree', () => {
   });
 
   it('counts samples besides weights', () => {
-    const t = collapse(p, {});
-    expect([t.total(0), t.totalCount(0)]).toEqual([20, 4]);
+    const t = collapse(p, {}).columns[0];
+    expect([t?.total, t?.totalCount]).toEqual([20, 4]);
   });
 });
 
 describe('level of detail', () => {
+  // main has one hot child, 50 cold ones, and zz, whose one sample is in its child deep.
   const rows: [string, string[], number, number][] = [['app', ['main', 'hot'], 1000, 0]];
   for (let i = 0; i < 50; i++) rows.push(['app', ['main', `cold${String(i).padStart(2, '0')}`], 1, i + 1]);
-  const tree = collapse(build(rows), {});
+  rows.push(['app', ['main', 'zz', 'deep'], 1, 60]);
+  const trie = collapse(build(rows), {});
+  const main = (lod: { root: FlameNode }) => lod.root.c?.[0]?.c?.[0] as FlameNode;
 
   it('folds what does not fit the node budget into one aggregate per parent, keeping every sample', () => {
-    const lod = lodTree(tree, { maxNodes: 10 });
+    const lod = columnFlame(trie, 0, { maxNodes: 10 });
     expect(lod.truncated).toBe(true);
-    const main = lod.root.c?.[0]?.c?.[0] as LodNode;
-    const agg = main.c?.find((c) => c.l === 'other') as LodNode;
-    expect(agg.x).toBe(50 - (10 - 4));
-    const sum = (main.c ?? []).reduce((a, c) => a + c.v, 0);
-    expect(sum).toBe(main.v);
-    expect(lod.root.v).toBe(1050);
+    const agg = main(lod).c?.find((c) => c.l === 'other') as FlameNode;
+    // root, app, main, hot and the first six cold frames fill the budget of 10.
+    expect(agg.x).toBe(52 - 7);
+    expect(agg.n).toBe('45 more frames');
+    const sum = (main(lod).c ?? []).reduce((a, c) => a + c.v, 0);
+    expect(sum).toBe(main(lod).v);
+    expect(lod.root.v).toBe(1051);
+    expect(lod.nodes).toBe(11);
   });
 
   it('expands the focused frame at full detail, keeping its ancestors', () => {
-    const lod = lodTree(tree, { maxNodes: 10, focus: ['app', 'main'] });
+    const unfocused = columnFlame(trie, 0, { maxNodes: 10 });
+    const lod = columnFlame(trie, 0, { maxNodes: 10, focus: ['app', 'main', 'zz'] });
     expect(lod.focusFound).toBe(true);
-    const main = lod.root.c?.[0]?.c?.[0] as LodNode;
-    expect(main.c?.length).toBeGreaterThan(5);
-    const missing = lodTree(tree, { focus: ['app', 'nope'] });
-    expect(missing.focusFound).toBe(false);
+    // Without the focus, zz is folded away; with it, it is drawn with its child, and its
+    // siblings are folded into one aggregate that keeps their weight.
+    expect(main(unfocused).c?.some((c) => c.n === 'zz')).toBe(false);
+    const zz = main(lod).c?.find((c) => c.n === 'zz') as FlameNode;
+    expect(draw(zz)).toEqual(['zz 1', '  deep 1']);
+    expect(main(lod).c?.map((c) => c.n)).toEqual(['zz', '51 more frames']);
+    expect((main(lod).c ?? []).reduce((a, c) => a + c.v, 0)).toBe(1051);
+    expect(columnFlame(trie, 0, { focus: ['app', 'nope'] }).focusFound).toBe(false);
+  });
+
+  it('folds frames narrower than the floor share of the focus', () => {
+    const lod = columnFlame(trie, 0, { minShare: 1 / 100 });
+    expect(main(lod).c?.map((c) => `${c.n} ${c.v}`)).toEqual(['hot 1000', '51 more frames 51']);
+    const zoomed = columnFlame(trie, 0, { minShare: 1 / 100, focus: ['app', 'main', 'zz'] });
+    expect(draw(main(zoomed).c?.[0] as FlameNode)).toEqual(['zz 1', '  deep 1']);
   });
 
   it('counts search matches on the full tree, also inside folded frames', () => {
-    const lod = lodTree(tree, { maxNodes: 5, search: 'COLD4' });
-    expect(lod.search).toEqual({ term: 'COLD4', matched: 10, total: 1050 });
-    const main = lod.root.c?.[0]?.c?.[0] as LodNode;
-    expect(main.c?.find((c) => c.l === 'other')?.m).toBe(1);
+    const lod = columnFlame(trie, 0, { maxNodes: 5, search: 'COLD4' });
+    expect(lod.search).toEqual({ term: 'COLD4', matched: 10, total: 1051 });
+    expect(main(lod).c?.find((c) => c.l === 'other')?.m).toBe(1);
+  });
+
+  it('gives the same tree whatever order the trie was built in (ties broken canonically)', () => {
+    const reversed = collapse(build([...rows].reverse().map(([c, f, w], i) => [c, f, w, i])), {});
+    for (const maxNodes of [5, 10, 20, 100]) expect(columnFlame(reversed, 0, { maxNodes }).root).toEqual(columnFlame(trie, 0, { maxNodes }).root);
+  });
+
+  it('stays iterative on stacks thousands of frames deep', () => {
+    const deep = Array.from({ length: 5000 }, (_, i) => `f${i}`);
+    const lod = columnFlame(collapse(build([['app', deep, 1, 0]]), {}), 0, { maxNodes: 50_000 });
+    expect(lod.nodes).toBe(5002);
   });
 });
 

@@ -1,3 +1,4 @@
+import { cellOf, rowsPerColumn } from '../util/cells';
 import { lowerBound } from '../util/search';
 import { SampleFlag, type Profile } from './types';
 
@@ -46,12 +47,11 @@ export function forEachSample(profile: Profile, filter: SampleFilter, visit: (i:
   }
   const { event, flags, thread, timeNs } = samples;
   const cells = filter.cells;
+  const rows = cells ? rowsPerColumn(cells.colNs, cells.rowNs) : 0;
   for (let i = lo; i < hi; i++) {
     if ((threads.tid[thread[i] as number] as number) < 0) continue;
     if (cells) {
-      const t = timeNs[i] as number;
-      const col = Math.floor(t / cells.colNs);
-      const row = Math.min(Math.floor((t - col * cells.colNs) / cells.rowNs), Math.round(cells.colNs / cells.rowNs) - 1);
+      const { col, row } = cellOf(timeNs[i] as number, cells.colNs, cells.rowNs, rows);
       if (col < cells.c0 || col > cells.c1 || row < cells.r0 || row > cells.r1) continue;
     }
     const e = event[i] as number;

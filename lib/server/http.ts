@@ -1,8 +1,5 @@
 import type { z } from 'zod';
 import type { ErrorBody } from '../api/schemas';
-import { CaptureTooLargeError, ParseError, UnknownFormatError } from '../parse';
-import { ModelLimitError } from '../profile/builder';
-import { NotFoundError } from '../store';
 
 /** An error with the HTTP status and machine-readable code it maps to. */
 export class HttpError extends Error {
@@ -13,6 +10,7 @@ export class HttpError extends Error {
     readonly extra: { file?: string; line?: number } = {},
   ) {
     super(message);
+    this.name = 'HttpError';
   }
 }
 
@@ -21,14 +19,43 @@ export function json(data: unknown, init: number | ResponseInit = 200): Response
   return Response.json(data, { ...opts, headers: { 'cache-control': 'no-store', ...opts.headers } });
 }
 
-/** The one mapping from failures to HTTP answers: 4xx for anything a client sent, 500 only for our bugs. */
+/** What the mapper reads of an error: its stable name, and the fields some errors carry. */
+interface ErrorLike {
+  name?: string;
+  message?: string;
+  status?: unknown;
+  code?: unknown;
+  extra?: { file?: string; line?: number };
+  what?: string;
+  file?: string;
+  line?: number;
+}
+
+/**
+ * The one mapping from failures to HTTP answers: 4xx for anything a client sent, 500 only for
+ * our bugs. Errors are told apart by their stable `name` (and an HttpError by its status and
+ * code), never by `instanceof`: Next.js can load a module twice (a route's bundle and the
+ * server-rendering layer), and a class from one copy is not the class of the other.
+ */
 export function toHttpError(err: unknown): HttpError {
   if (err instanceof HttpError) return err;
-  if (err instanceof NotFoundError) return new HttpError(404, 'not_found', `${err.what} not found`);
-  if (err instanceof UnknownFormatError) return new HttpError(415, 'unknown_format', err.message, { file: err.file });
-  if (err instanceof ParseError) return new HttpError(422, 'parse_error', err.message, { file: err.file, line: err.line || undefined });
-  if (err instanceof CaptureTooLargeError) return new HttpError(413, 'too_large', err.message, { file: err.file });
-  if (err instanceof ModelLimitError) return new HttpError(422, 'too_complex', `capture is too complex to index: ${err.message}`);
+  const e = (typeof err === 'object' && err !== null ? err : {}) as ErrorLike;
+  const file = typeof e.file === 'string' ? e.file : undefined;
+  switch (e.name) {
+    case 'HttpError':
+      if (typeof e.status === 'number' && typeof e.code === 'string') return new HttpError(e.status, e.code, e.message ?? '', e.extra ?? {});
+      break;
+    case 'NotFoundError':
+      return new HttpError(404, 'not_found', `${e.what ?? 'resource'} not found`);
+    case 'UnknownFormatError':
+      return new HttpError(415, 'unknown_format', e.message ?? '', { file });
+    case 'ParseError':
+      return new HttpError(422, 'parse_error', e.message ?? '', { file, line: e.line || undefined });
+    case 'CaptureTooLargeError':
+      return new HttpError(413, 'too_large', e.message ?? '', { file });
+    case 'ModelLimitError':
+      return new HttpError(422, 'too_complex', `capture is too complex to index: ${e.message ?? ''}`);
+  }
   if (isClientAbort(err)) return new HttpError(400, 'aborted', 'the upload was interrupted before it ended');
   return new HttpError(500, 'internal', 'internal error');
 }

@@ -1,3 +1,5 @@
+import { forEachNode, type TreeNode } from './tree';
+
 /** Differential colours: red where a frame's share grew (A over B), blue where it shrank. */
 export function diffColor(delta: number, maxAbs: number): string {
   if (maxAbs <= 0 || Math.abs(delta) < 1e-12) return 'rgb(236,236,236)';
@@ -7,9 +9,11 @@ export function diffColor(delta: number, maxAbs: number): string {
 }
 
 /** Largest |d| over a tree. */
-export function maxAbsDelta(node: { d: number; c?: { d: number; c?: unknown[] }[] }): number {
-  let m = Math.abs(node.d);
-  for (const c of (node.c ?? []) as { d: number; c?: { d: number }[] }[]) m = Math.max(m, maxAbsDelta(c));
+export function maxAbsDelta<N extends TreeNode<N> & { d: number }>(root: N): number {
+  let m = 0;
+  forEachNode(root, (node) => {
+    m = Math.max(m, Math.abs(node.d));
+  });
   return m;
 }
 

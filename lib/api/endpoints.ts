@@ -1,0 +1,117 @@
+/**
+ * The HTTP API as one table: each endpoint's method, path, path parameters, query, body and
+ * response. Route handlers are written against it (lib/server/route.ts checks what they return),
+ * the browser's URLs and hooks come from it (lib/client), and the API tests validate answers
+ * with it. Paths use Next.js's `[param]` segments, so a route file sits at the endpoint's path.
+ */
+import { z } from 'zod';
+import {
+  Capture,
+  CaptureList,
+  CaptureParams,
+  ClusterSyscallHeatmap,
+  CompareQuery,
+  CreateCaptureBody,
+  CreateCaptureResponse,
+  DiffQuery,
+  DiffTree,
+  FetchBody,
+  FlameQuery,
+  FlameTree,
+  HeatmapQuery,
+  LatencyHeatmap,
+  ListQuery,
+  MergedFlame,
+  MergedQuery,
+  NodeParams,
+  NodeSummary,
+  NodeSyscallHeatmap,
+  Ranking,
+  RangeQuery,
+  StackQuery,
+  SubsecondHeatmap,
+  SyscallRows,
+  Timeline,
+  TimelineQuery,
+  UploadQuery,
+} from './schemas';
+
+export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+/** What an endpoint answers: JSON validated by a schema, or a body of another kind. */
+export type ResponseKind = z.ZodType | 'text' | 'bytes' | 'empty';
+
+export interface Endpoint {
+  readonly method: Method;
+  readonly path: string;
+  readonly params: z.ZodObject;
+  readonly query?: z.ZodType;
+  /** A JSON body schema, or `stream` for a raw upload read as it arrives. */
+  readonly body?: z.ZodType | 'stream';
+  readonly response: ResponseKind;
+  /** Success status (200 unless said). */
+  readonly status?: number;
+}
+
+const E = <T extends Endpoint>(e: T): T => e;
+const NoParams = z.object({});
+
+export const Heatmap = z.union([SubsecondHeatmap, ClusterSyscallHeatmap, NodeSyscallHeatmap, LatencyHeatmap]);
+export type Heatmap = z.infer<typeof Heatmap>;
+
+export const endpoints = {
+  listCaptures: E({ method: 'GET', path: '/api/captures', params: NoParams, query: ListQuery, response: CaptureList }),
+  createCapture: E({ method: 'POST', path: '/api/captures', params: NoParams, body: CreateCaptureBody, response: CreateCaptureResponse, status: 201 }),
+  capture: E({ method: 'GET', path: '/api/captures/[id]', params: CaptureParams, response: Capture }),
+  node: E({ method: 'GET', path: '/api/captures/[id]/nodes/[node]', params: NodeParams, response: NodeSummary }),
+  putNode: E({ method: 'PUT', path: '/api/captures/[id]/nodes/[node]', params: NodeParams, query: UploadQuery, body: 'stream', response: NodeSummary, status: 201 }),
+  deleteNode: E({ method: 'DELETE', path: '/api/captures/[id]/nodes/[node]', params: NodeParams, response: 'empty', status: 204 }),
+  fetchNode: E({ method: 'POST', path: '/api/captures/[id]/nodes/[node]/fetch', params: NodeParams, body: FetchBody, response: NodeSummary, status: 201 }),
+  raw: E({ method: 'GET', path: '/api/captures/[id]/nodes/[node]/raw', params: NodeParams, response: 'bytes' }),
+  folded: E({ method: 'GET', path: '/api/captures/[id]/nodes/[node]/folded', params: NodeParams, query: StackQuery, response: 'text' }),
+  flamegraph: E({ method: 'GET', path: '/api/captures/[id]/nodes/[node]/flamegraph', params: NodeParams, query: FlameQuery, response: FlameTree }),
+  syscalls: E({ method: 'GET', path: '/api/captures/[id]/nodes/[node]/syscalls', params: NodeParams, query: RangeQuery, response: SyscallRows }),
+  timeline: E({ method: 'GET', path: '/api/captures/[id]/nodes/[node]/timeline', params: NodeParams, query: TimelineQuery, response: Timeline }),
+  heatmap: E({ method: 'GET', path: '/api/captures/[id]/heatmap', params: CaptureParams, query: HeatmapQuery, response: Heatmap }),
+  diff: E({ method: 'GET', path: '/api/captures/[id]/diff', params: CaptureParams, query: DiffQuery, response: DiffTree }),
+  ranking: E({ method: 'GET', path: '/api/captures/[id]/ranking', params: CaptureParams, query: CompareQuery, response: Ranking }),
+  merged: E({ method: 'GET', path: '/api/captures/[id]/flamegraph', params: CaptureParams, query: MergedQuery, response: MergedFlame }),
+} as const;
+
+export type Endpoints = typeof endpoints;
+export type EndpointName = keyof Endpoints;
+
+/** Path parameters named by `[name]` segments of a path. */
+export type PathParams<P extends string> = P extends `${string}[${infer Name}]${infer Rest}` ? { [K in Name | keyof PathParams<Rest>]: string } : Record<never, string>;
+
+export type ParamsOf<E extends Endpoint> = z.output<E['params']>;
+/** The query as the handler sees it (decoded) and as a caller writes it (the same, before encoding). */
+export type QueryOf<E extends Endpoint> = E['query'] extends z.ZodType ? z.output<E['query']> : undefined;
+export type BodyOf<E extends Endpoint> = E['body'] extends 'stream' ? ReadableStream<Uint8Array> | null : E['body'] extends z.ZodType ? z.output<E['body']> : undefined;
+export type ResponseOf<E extends Endpoint> = E['response'] extends z.ZodType ? z.output<E['response']> : never;
+
+/** The path of an endpoint with its parameters filled in (each one URI-encoded). */
+export function endpointPath<E extends Endpoint>(endpoint: E, params: ParamsOf<E>): string {
+  return endpoint.path.replace(/\[(\w+)\]/g, (_, name: string) => {
+    const value = (params as Record<string, unknown>)[name];
+    if (typeof value !== 'string') throw new Error(`missing path parameter ${name} for ${endpoint.path}`);
+    return encodeURIComponent(value);
+  });
+}
+
+/**
+ * The URL of an endpoint: its path, and its query encoded by the query schema's codecs (frame
+ * paths joined with `;`, flags as `1`, selections as text), leaving out absent values.
+ */
+export function endpointUrl<E extends Endpoint>(endpoint: E, params: ParamsOf<E>, query?: QueryOf<E>): string {
+  const path = endpointPath(endpoint, params);
+  if (!query || !endpoint.query) return path;
+  const encoded = z.encode(endpoint.query as z.ZodType<unknown, unknown>, query) as Record<string, unknown>;
+  const q = new URLSearchParams();
+  for (const [key, value] of Object.entries(encoded)) if (value !== undefined && value !== null && value !== '') q.set(key, String(value));
+  const text = q.toString();
+  return text ? `${path}?${text}` : path;
+}
+
+/** The share link of a capture's page. */
+export const captureUrl = (id: string): string => `/c/${id}`;

@@ -1,0 +1,107 @@
+import type { ResponseOf } from '../api/endpoints';
+import type { endpoints } from '../api/endpoints';
+import type { CompareQuery, DiffQuery, FlameQuery, MergedQuery, StackQuery } from '../api/schemas';
+import type { z } from 'zod';
+import { foldedLines } from '../profile/collapse';
+import { columnFlame, diffFlame, mergedFlame, side } from '../profile/flame-views';
+import { rankColumns } from '../profile/ranking';
+import type { Profile } from '../profile/types';
+import { NotFoundError } from '../store';
+import { HttpError } from './http';
+import { captureTrie, nodeColumn } from './tries';
+
+type Params = { id: string };
+type NodeParams = { id: string; node: string };
+
+/**
+ * What a flame graph's values count. The event's own unit when the parser gave one; for
+ * profiles stored before units existed: periods of clock events, strace's syscall durations and
+ * function_graph self times are ns, other periods are events, and weights of 1 are samples.
+ */
+export function valueUnit(profile: Profile, event: string | undefined, total: number, count: number): 'ns' | 'events' | 'samples' {
+  if (total === count) return 'samples';
+  const name = event ?? profile.eventTypes[profile.defaultEvent]?.name ?? '';
+  if (/(^|:)(cpu-clock|task-clock)/.test(name)) return 'ns';
+  if ((profile.meta.format === 'strace' && name === 'syscall') || name === 'function_graph') return 'ns';
+  return 'events';
+}
+
+/** GET …/nodes/{node}/flamegraph: the level-of-detail tree of one node. */
+export async function nodeFlamegraph(p: NodeParams, q: z.output<typeof FlameQuery>): Promise<ResponseOf<typeof endpoints.flamegraph>> {
+  const { trie, column, loaded } = await nodeColumn(p.id, p.node, q);
+  const lod = columnFlame(trie, column, { focus: q.focus, search: q.search, maxNodes: q.maxNodes, minShare: q.minShare });
+  const col = trie.columns[column];
+  return {
+    root: lod.root,
+    total: lod.total,
+    focus: lod.focus,
+    focusFound: lod.focusFound,
+    truncated: lod.truncated,
+    nodes: lod.nodes,
+    search: lod.search,
+    unit: valueUnit(loaded.profile, q.event, col?.total ?? 0, col?.totalCount ?? 0),
+  };
+}
+
+/** GET …/nodes/{node}/folded: stackcollapse-perf.pl's lines for the node. */
+export async function nodeFolded(p: NodeParams, q: z.output<typeof StackQuery>): Promise<string[]> {
+  const { trie, column } = await nodeColumn(p.id, p.node, q);
+  return foldedLines(trie, column);
+}
+
+function columnOf(nodes: readonly string[], node: string): number {
+  const k = nodes.indexOf(node);
+  if (k < 0) throw new NotFoundError(`node ${node}`);
+  return k;
+}
+
+/** GET …/diff: node A against node B or the rest of the cluster. */
+export async function diff(p: Params, q: z.output<typeof DiffQuery>): Promise<ResponseOf<typeof endpoints.diff>> {
+  const { a, b, shape, focus, search, maxNodes, minShare, ...naming } = q;
+  const { trie, nodes } = await captureTrie(p.id, naming);
+  const ai = columnOf(nodes, a);
+  let sideB: number[];
+  if (b === 'cluster') {
+    sideB = nodes.map((_, i) => i).filter((i) => i !== ai);
+    if (sideB.length === 0) throw new HttpError(400, 'bad_request', 'the capture has no other node to compare with');
+  } else {
+    sideB = [columnOf(nodes, b)];
+  }
+  const d = diffFlame(trie, side(trie, [ai]), side(trie, sideB), { shape, focus, search, maxNodes, minShare });
+  return {
+    a,
+    b,
+    shape: shape ?? 'a',
+    root: d.root,
+    totalA: d.totalA,
+    totalB: d.totalB,
+    nodes: d.nodes,
+    truncated: d.truncated,
+    topSelf: d.topSelf,
+    topTotal: d.topTotal,
+    focus: d.focus,
+    focusFound: d.focusFound,
+    search: d.search,
+  };
+}
+
+/** GET …/ranking: the nodes, most different from the rest first. */
+export async function ranking(p: Params, q: z.output<typeof CompareQuery>): Promise<ResponseOf<typeof endpoints.ranking>> {
+  const { trie, nodes } = await captureTrie(p.id, q);
+  return rankColumns(
+    trie,
+    nodes.map((_, k) => k),
+  ).map((r) => ({ ...r, node: nodes[r.node] as string }));
+}
+
+/** GET …/flamegraph?merge=all: every node summed, each frame with its per-node totals. */
+export async function merged(p: Params, q: z.output<typeof MergedQuery>): Promise<ResponseOf<typeof endpoints.merged>> {
+  const { merge: _merge, focus, search, maxNodes, minShare, ...naming } = q;
+  const { trie, nodes } = await captureTrie(p.id, naming);
+  const m = mergedFlame(
+    trie,
+    nodes.map((_, k) => k),
+    { focus, search, maxNodes, minShare },
+  );
+  return { nodes: [...nodes], root: m.root, total: m.total, truncated: m.truncated, focus: m.focus, focusFound: m.focusFound, search: m.search };
+}
