@@ -240,13 +240,14 @@ export const ClusterSyscallHeatmap = z.object({
 });
 export type ClusterSyscallHeatmap = z.infer<typeof ClusterSyscallHeatmap>;
 
+/** Equal time buckets from `fromNs` (ns since the node's first record). */
+const TimeBuckets = { fromNs: z.number(), bucketNs: z.number(), buckets: z.number().int() };
+
 export const NodeSyscallHeatmap = z.object({
   kind: z.literal('syscalls'),
   scope: z.literal('node'),
   node: z.string(),
-  fromNs: z.number(),
-  bucketNs: z.number(),
-  buckets: z.number().int(),
+  ...TimeBuckets,
   metric: z.enum(['calls', 'errors', 'time']),
   rows: z.array(z.object({ name: z.string(), total: z.number(), values: z.array(z.number()) })),
 });
@@ -256,9 +257,7 @@ export const LatencyHeatmap = z.object({
   kind: z.literal('latency'),
   node: z.string(),
   syscall: z.string(),
-  fromNs: z.number(),
-  bucketNs: z.number(),
-  buckets: z.number().int(),
+  ...TimeBuckets,
   latencyBuckets: z.number().int(),
   counts: z.array(z.number()),
   max: z.number(),
