@@ -1,12 +1,11 @@
-import { spawn } from 'node:child_process';
 import http from 'node:http';
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { expect, test } from '@playwright/test';
-import { Capture, ErrorBody, FlameTree, NodeSummary } from '../lib/api/schemas';
+import { Capture, ErrorBody, FlameTree, SourceSummary } from '../lib/api/schemas';
 import { E2E_DATA_DIR } from '../playwright.config';
 import { splitUnterminatedTail } from '../tests/helpers';
-import { CLUSTER1, corpus, createCapture, putNode } from './helpers';
+import { CLUSTER1, corpus, createCapture, putNode, startServer } from './helpers';
 
 const text = (f: string) => readFileSync(f, 'utf8');
 const lines = (s: string) => s.split('\n').filter((l) => l.length > 0);
@@ -25,19 +24,20 @@ test.describe('HTTP API', () => {
     for (const [i, file] of CLUSTER1.entries()) {
       const res = await putNode(request, id, `node-${'abcd'[i]}`, readFileSync(file));
       expect(res.status()).toBe(201);
-      const s = NodeSummary.parse(await res.json());
-      expect(s.format).toBe('perf-script');
+      const s = SourceSummary.parse(await res.json());
+      expect([s.node, s.name, s.kind, s.format]).toEqual([`node-${'abcd'[i]}`, 'perf', 'perf', 'perf-script']);
       expect(s.hostname).toBe(`cluster1-node-${'abcd'[i]}`);
     }
     const capture = Capture.parse(await (await request.get(`/api/captures/${id}`)).json());
-    expect(capture.nodes.map((n) => [n.name, n.samples, n.events])).toEqual([
+    expect(capture.nodes.map((n) => [n.name, n.sources[0]?.samples, n.sources[0]?.events])).toEqual([
       ['node-a', 5779, [{ name: 'cpu-clock:ppp', samples: 5779 }]],
       ['node-b', 5067, [{ name: 'cpu-clock:ppp', samples: 5067 }]],
       ['node-c', 3633, [{ name: 'cpu-clock:ppp', samples: 3633 }]],
       ['node-d', 8055, [{ name: 'cpu-clock:ppp', samples: 8055 }]],
     ]);
-    const a = capture.nodes[0] as NodeSummary;
-    expect([a.startNs, a.endNs, a.bytes]).toEqual([843456599000, 846361355000, 2679915]);
+    expect(capture.nodes.map((n) => n.hostname)).toEqual(['cluster1-node-a', 'cluster1-node-b', 'cluster1-node-c', 'cluster1-node-d']);
+    const a = capture.nodes[0]?.sources[0] as SourceSummary;
+    expect([a.startNs, a.endNs, a.bytes, a.clock, a.capturedOn]).toEqual([843456599000, 846361355000, 2679915, 'boot', 'Thu Nov 26 10:42:28 2026']);
     for (const n of ['a', 'b', 'c', 'd']) {
       const res = await request.get(`/api/captures/${id}/nodes/node-${n}/folded`);
       expect(res.headers()['content-type']).toContain('text/plain');
@@ -70,16 +70,63 @@ test.describe('HTTP API', () => {
     expect(await (await request.get(`/api/captures/${id}/nodes/mixed/folded`)).text()).toBe(instructions);
   });
 
-  test('gzip is detected by content, and re-PUT replaces a node', async ({ request }) => {
+  test('gzip is detected by content, and re-PUT of the same kind replaces the source', async ({ request }) => {
     const id = await createCapture(request);
     const res = await putNode(request, id, 'n1', readFileSync(corpus('real/cluster1/node-a.perf.txt.gz')));
-    expect(NodeSummary.parse(await res.json())).toMatchObject({ gzip: true, samples: 5779, bytes: 77592, textBytes: 2679915 });
+    expect(SourceSummary.parse(await res.json())).toMatchObject({ name: 'perf', gzip: true, samples: 5779, bytes: 77592, textBytes: 2679915 });
     const again = await putNode(request, id, 'n1', gzipSync(readFileSync(corpus('real/cluster1/node-c.perf.txt'))));
-    expect(NodeSummary.parse(await again.json()).samples).toBe(3633);
+    expect(SourceSummary.parse(await again.json()).samples).toBe(3633);
     const capture = Capture.parse(await (await request.get(`/api/captures/${id}`)).json());
-    expect(capture.nodes.map((n) => [n.name, n.samples])).toEqual([['n1', 3633]]);
+    expect(capture.nodes.map((n) => [n.name, n.sources.map((x) => [x.name, x.samples])])).toEqual([['n1', [['perf', 3633]]]]);
     const raw = await request.get(`/api/captures/${id}/nodes/n1/raw`);
     expect(raw.headers()['content-type']).toBe('application/gzip');
+  });
+
+  test('a host has sources: each kind is named after itself, sources are read and deleted one by one', async ({ request }) => {
+    const id = await createCapture(request);
+    const files: [string, string][] = [
+      ['real/cluster1/node-a.perf.txt', 'perf'],
+      ['real/cluster1/node-a.tp.perf.txt', 'perf-tracepoints'],
+      ['real/cluster1/node-a.ftrace.txt', 'ftrace'],
+      ['real/cluster1/node-a.strace.txt', 'strace'],
+      ['real/cluster1/node-b.trace-cmd.txt', 'trace-cmd'],
+      ['real/cluster1/node-a.perf.folded', 'folded'],
+    ];
+    for (const [file, kind] of files) {
+      const s = SourceSummary.parse(await (await putNode(request, id, 'host-1', readFileSync(corpus(file)))).json());
+      expect([s.name, s.kind], file).toEqual([kind, kind]);
+    }
+    // A named source: a second strace log of the same host.
+    const named = await request.put(`/api/captures/${id}/nodes/host-1/sources/strace-db`, { data: readFileSync(corpus('real/cluster1/node-b.strace.txt')) });
+    expect(SourceSummary.parse(await named.json())).toMatchObject({ name: 'strace-db', kind: 'strace' });
+    const host = Capture.parse(await (await request.get(`/api/captures/${id}`)).json()).nodes[0];
+    expect(host?.sources.map((x) => x.name)).toEqual(['folded', 'ftrace', 'perf', 'perf-tracepoints', 'strace', 'strace-db', 'trace-cmd']);
+    expect(host?.sources.find((x) => x.name === 'strace')?.syscalls).toBeGreaterThan(100);
+    expect(host?.sources.find((x) => x.name === 'ftrace')?.slices).toBeGreaterThan(10);
+    // Views read the host's source for them: stacks from perf, syscalls from strace; or the one asked for.
+    expect(lines(await (await request.get(`/api/captures/${id}/nodes/host-1/folded`)).text())).toEqual(lines(text(corpus('real/cluster1/node-a.perf.folded'))));
+    const strace = (await (await request.get(`/api/captures/${id}/nodes/host-1/syscalls`)).json()) as { name: string; calls: number }[];
+    const db = (await (await request.get(`/api/captures/${id}/nodes/host-1/syscalls?source=strace-db`)).json()) as { name: string; calls: number }[];
+    expect(strace).not.toEqual(db);
+    expect((await request.get(`/api/captures/${id}/nodes/host-1/raw?source=strace`)).headers()['content-disposition']).toContain('host-1.strace.txt');
+    await expectError(await request.get(`/api/captures/${id}/nodes/host-1/folded?source=nope`), 404, 'not_found');
+    expect((await request.delete(`/api/captures/${id}/nodes/host-1/sources/strace-db`)).status()).toBe(204);
+    await expectError(await request.get(`/api/captures/${id}/nodes/host-1/sources/strace-db`), 404, 'not_found');
+    expect((await request.delete(`/api/captures/${id}/nodes/host-1`)).status()).toBe(204);
+    expect(Capture.parse(await (await request.get(`/api/captures/${id}`)).json()).nodes).toEqual([]);
+  });
+
+  test('comparisons read the same kind on every host; a host without it is "no such source"', async ({ request }) => {
+    const id = await createCapture(request);
+    for (const n of ['a', 'b', 'c']) expect((await putNode(request, id, `node-${n}`, readFileSync(corpus(`real/cluster1/node-${n}.perf.txt`)))).status()).toBe(201);
+    expect((await putNode(request, id, 'node-d', readFileSync(corpus('real/cluster1/node-d.strace.txt')))).status()).toBe(201);
+    const ranking = (await (await request.get(`/api/captures/${id}/ranking`)).json()) as { kind: string; missing: string[]; ranking: { node: string }[] };
+    expect(ranking.kind).toBe('perf');
+    expect(ranking.missing).toEqual(['node-d']);
+    expect(ranking.ranking.map((r) => r.node).sort()).toEqual(['node-a', 'node-b', 'node-c']);
+    await expectError(await request.get(`/api/captures/${id}/diff?a=node-d&b=cluster`), 404, 'not_found');
+    const strace = (await (await request.get(`/api/captures/${id}/ranking?kind=strace`)).json()) as { missing: string[]; ranking: unknown[] };
+    expect([strace.missing, strace.ranking.length]).toEqual([['node-a', 'node-b', 'node-c'], 1]);
   });
 
   test('bad input gets a 4xx JSON error and never harms what is stored', async ({ request }) => {
@@ -109,7 +156,7 @@ test.describe('HTTP API', () => {
 
     // The node still holds its first upload, intact.
     const capture = Capture.parse(await (await request.get(`/api/captures/${id}`)).json());
-    expect(capture.nodes.map((n) => [n.name, n.samples])).toEqual([['good', 3633]]);
+    expect(capture.nodes.map((n) => [n.name, n.sources.map((x) => x.samples)])).toEqual([['good', [3633]]]);
     expect(lines(await (await request.get(`/api/captures/${id}/nodes/good/folded`)).text())).toEqual(lines(text(corpus('real/cluster1/node-c.perf.folded'))));
   });
 
@@ -128,7 +175,7 @@ test.describe('HTTP API', () => {
     });
     await new Promise((r) => setTimeout(r, 1000));
     const capture = Capture.parse(await (await request.get(`/api/captures/${id}`)).json());
-    expect(capture.nodes.map((n) => [n.name, n.samples])).toEqual([['cut', 3633]]);
+    expect(capture.nodes.map((n) => [n.name, n.sources.map((x) => x.samples)])).toEqual([['cut', [3633]]]);
     expect(lines(await (await request.get(`/api/captures/${id}/nodes/cut/folded`)).text())).toEqual(lines(text(corpus('real/cluster1/node-c.perf.folded'))));
     // And the node takes a complete upload afterwards.
     expect((await putNode(request, id, 'cut', readFileSync(CLUSTER1[0] as string))).status()).toBe(201);
@@ -141,33 +188,23 @@ test.describe('HTTP API', () => {
     const body = Buffer.concat(Array.from({ length: 38 }, () => one));
     const res = await putNode(request, id, 'big', body);
     expect(res.status()).toBe(201);
-    expect(NodeSummary.parse(await res.json()).samples).toBe(38 * 5779);
+    expect(SourceSummary.parse(await res.json()).samples).toBe(38 * 5779);
   });
 
   test('a share link still works after a server restart', async ({ request }) => {
     test.setTimeout(120_000);
     const id = await createCapture(request, 'restart me');
     expect((await putNode(request, id, 'node-a', readFileSync(CLUSTER1[0] as string))).status()).toBe(201);
-    const port = 3290 + Math.floor(Math.random() * 9);
-    const second = spawn(process.execPath, ['e2e/server.mjs', '--keep-data'], {
-      env: { ...process.env, E2E_PORT: String(port), E2E_DATA_DIR, NEXT_TELEMETRY_DISABLED: '1' },
-      stdio: 'ignore',
-    });
+    const second = await startServer({ port: 3290 + Math.floor(Math.random() * 9), dataDir: E2E_DATA_DIR, keepData: true });
     try {
-      let ok = false;
-      for (let i = 0; i < 120 && !ok; i++) {
-        ok = await fetch(`http://127.0.0.1:${port}/api/captures/${id}`).then((r) => r.ok, () => false);
-        if (!ok) await new Promise((r) => setTimeout(r, 500));
-      }
-      expect(ok).toBe(true);
-      const capture = Capture.parse(await (await fetch(`http://127.0.0.1:${port}/api/captures/${id}`)).json());
+      const capture = Capture.parse(await (await fetch(`${second.url}/api/captures/${id}`)).json());
       expect(capture.name).toBe('restart me');
-      const page = await fetch(`http://127.0.0.1:${port}/c/${id}?v=1&q=gzip`);
+      const page = await fetch(`${second.url}/c/${id}?v=1&q=gzip`);
       expect(page.status).toBe(200);
-      const folded = await (await fetch(`http://127.0.0.1:${port}/api/captures/${id}/nodes/node-a/folded`)).text();
+      const folded = await (await fetch(`${second.url}/api/captures/${id}/nodes/node-a/folded`)).text();
       expect(lines(folded)).toEqual(lines(text(corpus('real/cluster1/node-a.perf.folded'))));
     } finally {
-      second.kill('SIGTERM');
+      second.stop();
     }
   });
 });

@@ -54,6 +54,8 @@ test.describe('the endpoint table is the contract', () => {
       const p = { id: capture, node };
       cases.push(
         ['GET', endpointUrl(endpoints.node, p)],
+        ['GET', endpointUrl(endpoints.source, { ...p, source: 'perf' })],
+        ['DELETE', endpointUrl(endpoints.deleteSource, { ...p, source: 'perf' })],
         ['PUT', endpointUrl(endpoints.putNode, p), 'x 1\n'],
         ['DELETE', endpointUrl(endpoints.deleteNode, p)],
         ['GET', endpointUrl(endpoints.raw, p)],
@@ -67,6 +69,12 @@ test.describe('the endpoint table is the contract', () => {
     }
     cases.push(
       ['GET', endpointUrl(endpoints.capture, { id: nobody })],
+      ['PATCH', endpointUrl(endpoints.renameCapture, { id: nobody }), '{"name":"x"}'],
+      ['DELETE', endpointUrl(endpoints.deleteCapture, { id: nobody })],
+      ['GET', endpointUrl(endpoints.events, { id: nobody })],
+      ['GET', endpointUrl(endpoints.tokens, { id: nobody })],
+      ['DELETE', endpointUrl(endpoints.revokeToken, { id: nobody, token: 'abc' })],
+      ['GET', endpointUrl(endpoints.folded, { id, node: 'node-a' }, { source: 'no-such-source' })],
       ['GET', endpointUrl(endpoints.ranking, { id: nobody }, {})],
       ['GET', endpointUrl(endpoints.merged, { id: nobody }, { merge: 'all' })],
       ['GET', endpointUrl(endpoints.heatmap, { id: nobody }, { kind: 'syscalls' })],

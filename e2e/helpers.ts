@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, type APIRequestContext, type Page } from '@playwright/test';
@@ -43,4 +44,22 @@ export async function uploadByDrop(page: Page, files: string[]): Promise<void> {
   await expect(page.getByTestId('upload-row')).toHaveCount(files.length);
   await page.getByTestId('upload-button').click();
   await page.waitForURL(/\/c\/[A-Za-z0-9_-]{22}/);
+}
+
+/** Starts another `next start` of the built app (its own port, data folder and environment); stop() kills it. */
+export async function startServer(opts: { port: number; dataDir: string; keepData?: boolean; env?: Record<string, string> }): Promise<{ url: string; output: () => string; stop: () => void }> {
+  const child = spawn(process.execPath, ['e2e/server.mjs', ...(opts.keepData ? ['--keep-data'] : [])], {
+    env: { ...process.env, E2E_PORT: String(opts.port), E2E_DATA_DIR: opts.dataDir, NEXT_TELEMETRY_DISABLED: '1', ...opts.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+  const url = `http://127.0.0.1:${opts.port}`;
+  for (let i = 0; i < 120; i++) {
+    if (await fetch(`${url}/agent.sh`).then((r) => r.ok, () => false)) return { url, output: () => output, stop: () => child.kill('SIGTERM') };
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  child.kill('SIGTERM');
+  throw new Error(`the server on port ${opts.port} did not start:\n${output}`);
 }

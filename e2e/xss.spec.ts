@@ -15,14 +15,17 @@ test('function names from captures render as text, never as HTML', async ({ page
     dialogs.push(d.message());
     void d.dismiss();
   });
-  await page.goto(`/c/${id}?v=1&q=${encodeURIComponent('<img')}`);
+  // The flame cards show one kind of source: the folded host with src=folded, the perf one by default.
+  await page.goto(`/c/${id}?v=1&src=folded&q=${encodeURIComponent('<img')}`);
   const graph = page.locator('[data-testid=node-card][data-node="folded"]');
   const frame = graph.locator(`g.frame[name="${EVIL}"]`);
   await expect(frame).toHaveCount(1);
   await frame.hover();
   await expect(page.getByTestId('flame-tooltip')).toContainText(EVIL);
   await expect(page.getByTestId('capture-name')).toHaveText('<script>alert("name")</script>');
+  await page.goto(`/c/${id}?v=1`);
   await expect(page.locator('[data-node="perf"] g.frame[name="<b>evil</b>"]')).toHaveCount(1);
+  await expect(page.locator('[data-node="folded"] [data-testid=no-source]')).toContainText('No perf source');
   await page.waitForTimeout(500);
   expect(await page.evaluate(() => document.querySelectorAll('img[src="x"], svg[onload], b').length)).toBe(0);
   expect(dialogs).toEqual([]);

@@ -1,12 +1,16 @@
 'use client';
 import { useEffect, useMemo, useRef, useState } from 'react';
-import type { Capture } from '@/lib/api/schemas';
+import type { Capture, SourceKind } from '@/lib/api/schemas';
+import { defaultKind, sourceOfKind } from '@/lib/api/sources';
 import type { ViewName } from '@/lib/api/view-state';
 import { useCapture } from '@/lib/client/queries';
 import { useViewState, withNode } from '@/lib/client/view-state';
 import { formatCount } from '@/lib/viz/format';
+import { placeSources } from '@/lib/viz/hosts';
 import { CompareView } from '../compare/CompareView';
 import { CopyLink } from '../ui/CopyLink';
+import { Arrivals } from './Arrivals';
+import { CaptureTitle } from './CaptureTitle';
 import { NodeFlame } from './NodeFlame';
 import { SyscallsView } from './SyscallsView';
 import { TimelineView } from './TimelineView';
@@ -50,29 +54,46 @@ export function CaptureView({ initial }: { initial: Capture }) {
     }
   }, [search, setView]);
 
+  const kind = view.kind ?? defaultKind(capture.nodes);
+  // Kinds of source in the capture, and on how many hosts.
+  const kinds = useMemo(() => {
+    const hosts = new Map<SourceKind, number>();
+    for (const n of capture.nodes) for (const k of new Set(n.sources.map((s) => s.kind))) hosts.set(k, (hosts.get(k) ?? 0) + 1);
+    return [...hosts.entries()];
+  }, [capture.nodes]);
+  const hosts = useMemo(
+    () =>
+      capture.nodes.map((node) => {
+        const source = sourceOfKind(node.sources, kind);
+        return { node, source, placement: placeSources(node).find((p) => p.source.name === source?.name) };
+      }),
+    [capture.nodes, kind],
+  );
   const events = useMemo(() => {
     const counts = new Map<string, number>();
-    for (const n of capture.nodes) for (const e of n.events) counts.set(e.name, (counts.get(e.name) ?? 0) + 1);
+    for (const h of hosts) for (const e of h.source?.events ?? []) counts.set(e.name, (counts.get(e.name) ?? 0) + 1);
     return [...counts.entries()];
-  }, [capture.nodes]);
+  }, [hosts]);
+  const withKind = hosts.filter((h) => h.source).length;
 
-  const totalSamples = capture.nodes.reduce((a, n) => a + n.samples, 0);
-  const maxSamples = Math.max(1, ...capture.nodes.map((n) => n.samples));
+  const totalSamples = capture.nodes.reduce((a, n) => a + n.sources.reduce((b, s) => b + s.samples, 0), 0);
+  const sourceCount = capture.nodes.reduce((a, n) => a + n.sources.length, 0);
+  const maxSamples = Math.max(1, ...hosts.map((h) => h.source?.samples ?? 0));
   const selected = capture.nodes.find((n) => n.name === view.node) ?? capture.nodes[0];
 
   return (
     <main className="page">
       <div className={styles.top}>
         <div>
-          <h1 className={styles.title} data-testid="capture-name">
-            {capture.name}
-          </h1>
+          <CaptureTitle capture={capture} />
           <div className="muted">
-            {capture.nodes.length} node{capture.nodes.length === 1 ? '' : 's'} · {formatCount(totalSamples)} records · created {capture.createdAt.replace('T', ' ').slice(0, 16)} UTC
+            {capture.nodes.length} host{capture.nodes.length === 1 ? '' : 's'} · {sourceCount} source{sourceCount === 1 ? '' : 's'} · {formatCount(totalSamples)} records · created{' '}
+            {capture.createdAt.replace('T', ' ').slice(0, 16)} UTC
           </div>
         </div>
         <CopyLink />
       </div>
+      <Arrivals captureId={capture.id} />
       <nav className={styles.tabs} role="tablist">
         {TABS.map(([name, label]) => (
           <button
@@ -97,6 +118,18 @@ export function CaptureView({ initial }: { initial: Capture }) {
           className={styles.search}
           data-testid="search"
         />
+        {kinds.length > 1 && (view.view === 'flame' || view.view === 'compare') && (
+          <label title="Flame graphs and comparisons read one kind of source on every host">
+            Source{' '}
+            <select value={kind} onChange={(e) => setView((s) => ({ ...s, kind: e.target.value as SourceKind, event: undefined, zoom: {}, cells: {}, diffZoom: [], mergedZoom: [] }))} data-testid="kind-select">
+              {kinds.map(([k, n]) => (
+                <option key={k} value={k}>
+                  {k} ({n} of {capture.nodes.length} hosts)
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
         {events.length > 1 && (
           <label>
             Event{' '}
@@ -105,7 +138,7 @@ export function CaptureView({ initial }: { initial: Capture }) {
               {events.map(([name, nodes]) => (
                 <option key={name} value={name}>
                   {name}
-                  {nodes < capture.nodes.length ? ` (${nodes} of ${capture.nodes.length} nodes)` : ''}
+                  {nodes < withKind ? ` (${nodes} of ${withKind} hosts)` : ''}
                 </option>
               ))}
             </select>
@@ -125,20 +158,23 @@ export function CaptureView({ initial }: { initial: Capture }) {
         )}
       </div>
       {capture.nodes.length === 0 || !selected ? (
-        <p className="muted">This capture has no nodes yet. Upload one with PUT /api/captures/{capture.id}/nodes/NODE (see the README).</p>
+        <p className="muted">This capture has no hosts yet: drop files on the start page, or run the agent on each host (below).</p>
       ) : view.view === 'timeline' ? (
         <TimelineView capture={capture} view={view} setView={setView} selected={selected} />
       ) : view.view === 'syscalls' ? (
         <SyscallsView capture={capture} view={view} setView={setView} selected={selected} />
       ) : view.view === 'compare' ? (
-        <CompareView capture={capture} view={view} setView={setView} />
+        <CompareView capture={capture} view={view} setView={setView} kind={kind} />
       ) : (
         <div className={styles.grid}>
-          {capture.nodes.map((n) => (
+          {hosts.map(({ node: n, source, placement }) => (
             <NodeFlame
               key={n.name}
               captureId={capture.id}
               node={n}
+              kind={kind}
+              source={source}
+              placement={placement}
               selected={view.node === n.name}
               zoom={view.zoom[n.name] ?? []}
               search={view.search}
@@ -148,7 +184,7 @@ export function CaptureView({ initial }: { initial: Capture }) {
               onSelect={() => setView((s) => (s.node === n.name ? s : { ...s, node: n.name }))}
               onZoom={(path) => setView((s) => ({ ...s, node: n.name, zoom: { ...s.zoom, [n.name]: path } }))}
               onZoomAll={(path) => setView((s) => ({ ...s, zoom: Object.fromEntries(capture.nodes.map((x) => [x.name, path])) }))}
-              widthShare={view.scale === 'shared' ? n.samples / maxSamples : 1}
+              widthShare={view.scale === 'shared' ? (source?.samples ?? 0) / maxSamples : 1}
               onClearRange={() => setView((s) => ({ ...s, range: withNode(s.range, n.name, undefined) }))}
               onClearCells={() => setView((s) => ({ ...s, cells: withNode(s.cells, n.name, undefined) }))}
             />

@@ -1,10 +1,11 @@
 'use client';
 import { endpoints, endpointUrl } from '@/lib/api/endpoints';
-import type { CellSelection, FlameNode, NodeSummary } from '@/lib/api/schemas';
+import type { CellSelection, FlameNode, NodeSummary, SourceKind, SourceSummary } from '@/lib/api/schemas';
 import { useZoomableTree } from '@/lib/client/queries';
 import { useSeen } from '@/lib/client/use-visible';
 import { useWidth } from '@/lib/client/use-width';
 import { formatCount, formatDurationNs, formatPercent } from '@/lib/viz/format';
+import { sourceRange, type Placement } from '@/lib/viz/hosts';
 import { lodShareForWidth } from '@/lib/viz/tree';
 import { FlameGraph } from '../flame-graph/FlameGraph';
 import { ZoomCrumbs } from '../flame-graph/ZoomCrumbs';
@@ -13,11 +14,16 @@ import styles from './CaptureView.module.css';
 interface Props {
   captureId: string;
   node: NodeSummary;
+  /** The kind of source the cards show, and this host's source of that kind (none: the card says so). */
+  kind: SourceKind;
+  source?: SourceSummary;
+  /** Where that source sits on the host's time axis. */
+  placement?: Placement;
   selected: boolean;
   zoom: string[];
   search: string;
   event?: string;
-  /** Time range of this node (ns since its first record), from the timeline brush. */
+  /** Time range on the host's axis (ns from its first record), from the timeline brush. */
   range?: [number, number];
   /** Subsecond-heatmap selection. */
   cells?: CellSelection;
@@ -32,28 +38,58 @@ interface Props {
 }
 
 /** One node's card: header, search match share, and its flame graph. */
-export function NodeFlame({ captureId, node, selected, zoom, search, event, range, cells, onSelect, onZoom, onClearRange, onClearCells, onZoomAll, widthShare = 1 }: Props) {
-  const [cardRef, seen] = useSeen<HTMLElement>();
+export function NodeFlame(props: Props) {
+  const { node, source, kind, selected, onSelect } = props;
+  return (
+    <section className={`${styles.card} ${selected ? styles.selected : ''}`} onMouseDown={onSelect} data-testid="node-card" data-node={node.name}>
+      {source ? (
+        <SourceFlame {...props} source={source} />
+      ) : (
+        <>
+          <HostHead node={node} />
+          <p className="muted" data-testid="no-source">
+            No {kind} source on this host{node.sources.length > 0 ? ` (it has ${node.sources.map((s) => s.name).join(', ')})` : ''}: it is not compared with the others.
+          </p>
+        </>
+      )}
+    </section>
+  );
+}
+
+function HostHead({ node, children }: { node: NodeSummary; children?: React.ReactNode }) {
+  return (
+    <header className={styles.cardHead}>
+      <div>
+        <strong className={styles.nodeName}>{node.name}</strong>
+        {node.hostname && node.hostname !== node.name && <span className="muted"> · {node.hostname}</span>}
+        <div className={styles.sourceChips} data-testid="host-sources">
+          {node.sources.map((s) => (
+            <span key={s.name} className={styles.sourceChip} title={`${s.format}${s.gzip ? ' (gzip)' : ''} · ${formatCount(s.samples)} records · ${formatDurationNs(s.endNs - s.startNs)}`}>
+              {s.name}
+              {s.name !== s.kind ? ` (${s.kind})` : ''}
+            </span>
+          ))}
+        </div>
+      </div>
+      {children}
+    </header>
+  );
+}
+
+function SourceFlame({ captureId, node, source, placement, zoom, search, event, range: hostRange, cells, onZoom, onClearRange, onClearCells, onZoomAll, widthShare = 1 }: Props & { source: SourceSummary }) {
+  const [cardRef, seen] = useSeen<HTMLDivElement>();
   const [graphRef, graphWidth] = useWidth<HTMLDivElement>(600);
   const params = { id: captureId, node: node.name };
-  const query = { event, search: search || undefined, fromNs: range?.[0], toNs: range?.[1], sel: cells, maxNodes: 2500, minShare: lodShareForWidth(graphWidth * widthShare) };
-  const { tree, error, missing, updating } = useZoomableTree<typeof endpoints.flamegraph, FlameNode>(endpoints.flamegraph, params, query, zoom, { key: [node.version], enabled: seen });
-  const folded = endpointUrl(endpoints.folded, params, { event });
+  const range = sourceRange(hostRange, placement);
+  // A host range the source has no records in selects nothing: an empty range, not the whole source.
+  const [fromNs, toNs] = range === null ? [0, 0] : [range?.[0], range?.[1]];
+  const query = { source: source.name, event, search: search || undefined, fromNs, toNs, sel: cells, maxNodes: 2500, minShare: lodShareForWidth(graphWidth * widthShare) };
+  const { tree, error, missing, updating } = useZoomableTree<typeof endpoints.flamegraph, FlameNode>(endpoints.flamegraph, params, query, zoom, { key: [source.version], enabled: seen });
+  const folded = endpointUrl(endpoints.folded, params, { source: source.name, event });
 
   return (
-    <section ref={cardRef} className={`${styles.card} ${selected ? styles.selected : ''}`} onMouseDown={onSelect} data-testid="node-card" data-node={node.name}>
-      <header className={styles.cardHead}>
-        <div>
-          <strong className={styles.nodeName}>{node.name}</strong>
-          {node.hostname && node.hostname !== node.name && <span className="muted"> · {node.hostname}</span>}
-          <div className="muted">
-            {formatCount(node.samples)} samples · {formatDurationNs(node.endNs - node.startNs)} · {node.format}
-            {node.gzip ? ' (gzip)' : ''}
-            {node.warnings > 0 && (
-              <span title={node.warningDetails.map((w) => `line ${w.line}: ${w.message}`).join('\n')}> · {node.warnings} skipped lines</span>
-            )}
-          </div>
-        </div>
+    <div ref={cardRef}>
+      <HostHead node={node}>
         <div className={styles.cardActions}>
           {tree?.search && (
             <span className={styles.match} data-testid="match">
@@ -63,10 +99,15 @@ export function NodeFlame({ captureId, node, selected, zoom, search, event, rang
           <a href={folded} download={`${node.name}.folded`}>
             folded
           </a>
-          <a href={endpointUrl(endpoints.raw, params)}>raw</a>
+          <a href={endpointUrl(endpoints.raw, params, { source: source.name })}>raw</a>
         </div>
-      </header>
-      {(range || cells) && (
+      </HostHead>
+      <div className="muted" style={{ fontSize: 12 }}>
+        {source.name}: {formatCount(source.samples)} samples · {formatDurationNs(source.endNs - source.startNs)} · {source.format}
+        {source.gzip ? ' (gzip)' : ''}
+        {source.warnings > 0 && <span title={source.warningDetails.map((w) => `line ${w.line}: ${w.message}`).join('\n')}> · {source.warnings} skipped lines</span>}
+      </div>
+      {(hostRange || cells) && (
         <div className={styles.filters} data-testid="flame-filter">
           {tree && (
             <span>
@@ -74,14 +115,14 @@ export function NodeFlame({ captureId, node, selected, zoom, search, event, rang
                 <span className="muted">updating…</span>
               ) : (
                 <>
-                  <strong data-testid="flame-samples">{tree.root.k}</strong> of {node.samples} records
+                  <strong data-testid="flame-samples">{tree.root.k}</strong> of {source.samples} records
                 </>
               )}
             </span>
           )}
-          {range && (
+          {hostRange && (
             <span className={styles.chip}>
-              {formatDurationNs(range[0])}–{formatDurationNs(range[1])}
+              {formatDurationNs(hostRange[0])}–{formatDurationNs(hostRange[1])}
               {onClearRange && (
                 <button onClick={onClearRange} aria-label="clear time range">
                   ×
@@ -121,7 +162,7 @@ export function NodeFlame({ captureId, node, selected, zoom, search, event, rang
       ) : tree.total === 0 ? (
         <p className="muted">
           No samples{event ? ` for event ${event}` : ''}
-          {range || cells ? ' in this selection' : ' on this node'}.
+          {hostRange || cells ? ' in this selection' : ' in this source'}.
         </p>
       ) : (
         <div style={{ width: `${Math.max(2, Math.round(widthShare * 1000) / 10)}%` }} data-testid="flame-width">
@@ -129,6 +170,6 @@ export function NodeFlame({ captureId, node, selected, zoom, search, event, rang
         </div>
       )}
       </div>
-    </section>
+    </div>
   );
 }

@@ -7,23 +7,30 @@ import { useWidth } from '@/lib/client/use-width';
 import { ClusterSyscalls } from '../syscalls/ClusterSyscalls';
 import { LatencyMap, SyscallTimeMap } from '../syscalls/NodeSyscallMaps';
 import { SyscallTable } from '../syscalls/SyscallTable';
-import type { CaptureViewProps } from '@/lib/client/view-state';
+import { withNode, type CaptureViewProps } from '@/lib/client/view-state';
+import { hostViews, sourceRange } from '@/lib/viz/hosts';
 import styles from './CaptureView.module.css';
 
 /** Syscalls across the cluster (node × syscall), then one node's syscalls over time and latencies. */
 export function SyscallsView({ capture, view, setView, selected }: CaptureViewProps) {
-  const versions = capture.nodes.map((n) => n.version).join(',');
+  const versions = capture.nodes.flatMap((n) => n.sources.map((x) => x.version)).join(',');
   const clusterMap = useHeatmap(capture.id, { kind: 'syscalls', metric: view.metric }, versions, { keepPrevious: true });
   const cluster = { ...clusterMap, data: clusterMap.data as ClusterSyscallHeatmap | undefined };
   const node = selected.name;
-  const range = view.range[node];
+  // The host's range, as times of its syscall source (strace unless another is picked).
+  const sys = hostViews(selected, view.kind, view.sysSource[node]).syscalls;
+  const withCalls = selected.sources.filter((x) => x.syscalls > 0);
+  const r = sourceRange(view.range[node], sys);
+  const range = r === null ? ([0, 0] as [number, number]) : r;
+  const source = sys?.source.name;
+  const version = sys?.source.version ?? '';
   const [ref, width] = useWidth<HTMLDivElement>(900);
   const buckets = Math.max(20, Math.min(300, Math.floor((width - 130) / 4)));
-  const nodeMap = useHeatmap(capture.id, { kind: 'syscalls', node, metric: view.metric, buckets, fromNs: range?.[0], toNs: range?.[1] }, selected.version, { keepPrevious: true });
+  const nodeMap = useHeatmap(capture.id, { kind: 'syscalls', node, source, metric: view.metric, buckets, fromNs: range?.[0], toNs: range?.[1] }, version, { keepPrevious: true });
   const perNode = { ...nodeMap, data: nodeMap.data as NodeSyscallHeatmap | undefined };
-  const table = useEndpoint(endpoints.syscalls, { id: capture.id, node }, { fromNs: range?.[0], toNs: range?.[1] }, { key: [selected.version], keepPrevious: true });
+  const table = useEndpoint(endpoints.syscalls, { id: capture.id, node }, { source, fromNs: range?.[0], toNs: range?.[1] }, { key: [version], keepPrevious: true });
   const picked = view.syscall ?? table.data?.[0]?.name;
-  const latency = useHeatmap(capture.id, { kind: 'latency', node, syscall: picked ?? '', buckets, fromNs: range?.[0], toNs: range?.[1] }, selected.version, { enabled: !!picked, keepPrevious: true });
+  const latency = useHeatmap(capture.id, { kind: 'latency', node, source, syscall: picked ?? '', buckets, fromNs: range?.[0], toNs: range?.[1] }, version, { enabled: !!picked, keepPrevious: true });
 
   return (
     <div ref={ref}>
@@ -39,7 +46,10 @@ export function SyscallsView({ capture, view, setView, selected }: CaptureViewPr
         <span className="muted">Click a cell to open that node&apos;s timeline with the syscall picked.</span>
       </div>
       <section className="panel">
-        <h3>Cluster: syscalls × nodes</h3>
+        <h3>Cluster: syscalls × hosts</h3>
+        <p className="muted" style={{ fontSize: 12 }}>
+          Each host&apos;s strace log when it has one, else its syscall tracepoints.
+        </p>
         {cluster.error ? (
           <p className="error">{(cluster.error as Error).message}</p>
         ) : cluster.data ? (
@@ -50,22 +60,34 @@ export function SyscallsView({ capture, view, setView, selected }: CaptureViewPr
       </section>
       <section className="panel" style={{ marginTop: 14 }}>
         <h3>
-          <span className="mono">{node}</span>: syscalls over time{range ? ' (selected range)' : ''}
+          <span className="mono">{node}</span>: syscalls over time{view.range[node] ? ' (selected range)' : ''}
         </h3>
         <div className={styles.toolbar}>
           <label>
-            Node{' '}
+            Host{' '}
             <select value={node} onChange={(e) => setView((s) => ({ ...s, node: e.target.value }))}>
               {capture.nodes.map((n) => (
                 <option key={n.name}>{n.name}</option>
               ))}
             </select>
           </label>
+          {withCalls.length > 1 && (
+            <label>
+              Source{' '}
+              <select value={source} onChange={(e) => setView((s) => ({ ...s, sysSource: withNode(s.sysSource, node, e.target.value) }))} data-testid="syscall-source">
+                {withCalls.map((x) => (
+                  <option key={x.name} value={x.name}>
+                    {x.name} ({x.kind})
+                  </option>
+                ))}
+              </select>
+            </label>
+          )}
         </div>
         {perNode.data && perNode.data.rows.length > 0 ? (
           <SyscallTimeMap data={perNode.data} width={width - 24} picked={picked} onPick={(name) => setView((s) => ({ ...s, syscall: name }))} />
         ) : (
-          <p className="muted">{perNode.isLoading ? 'loading…' : 'No syscalls on this node.'}</p>
+          <p className="muted">{perNode.isLoading ? 'loading…' : 'No syscalls on this host.'}</p>
         )}
         {latency.data && latency.data.calls > 0 && <LatencyMap data={latency.data} width={width - 24} />}
         {table.data && table.data.length > 0 && <SyscallTable rows={table.data} picked={picked} onPick={(name) => setView((s) => ({ ...s, syscall: name }))} />}

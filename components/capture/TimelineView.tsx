@@ -6,16 +6,24 @@ import { Subsecond } from '../heatmap/Subsecond';
 import { SyscallTable } from '../syscalls/SyscallTable';
 import { ClusterTimeline } from '../timeline/ClusterTimeline';
 import { withNode, type CaptureViewProps } from '@/lib/client/view-state';
+import { hostViews, sourceRange } from '@/lib/viz/hosts';
 import { NodeFlame } from './NodeFlame';
 import styles from './CaptureView.module.css';
 
-/** All nodes on one time axis, then the selected node in detail: subsecond heatmap, flame graph, syscalls. */
+/** All hosts on one time axis (a lane per source), then the selected host in detail: subsecond heatmap, flame graph, syscalls. */
 export function TimelineView({ capture, view, setView, selected }: CaptureViewProps) {
   const node = selected.name;
   const [heatRef, heatWidth] = useWidth<HTMLDivElement>(400);
-  const heat = useHeatmap(capture.id, { kind: 'subsecond', node, event: view.event }, selected.version);
+  const { stacks, syscalls: sys } = hostViews(selected, view.kind, view.sysSource[node]);
+  const heat = useHeatmap(capture.id, { kind: 'subsecond', node, source: stacks?.source.name, event: view.event }, stacks?.source.version ?? '');
   const range = view.range[node];
-  const syscalls = useEndpoint(endpoints.syscalls, { id: capture.id, node }, { fromNs: range?.[0], toNs: range?.[1] }, { key: [selected.version], keepPrevious: true });
+  const sysRange = sourceRange(range, sys);
+  const syscalls = useEndpoint(
+    endpoints.syscalls,
+    { id: capture.id, node },
+    { source: sys?.source.name, fromNs: sysRange === null ? 0 : sysRange?.[0], toNs: sysRange === null ? 0 : sysRange?.[1] },
+    { key: [sys?.source.version], keepPrevious: true, enabled: !!sys },
+  );
   const hasSyscalls = (syscalls.data?.length ?? 0) > 0;
 
   return (
@@ -34,6 +42,7 @@ export function TimelineView({ capture, view, setView, selected }: CaptureViewPr
         <section className="panel" ref={heatRef}>
           <h3>
             Subsecond heatmap · <span className="mono">{node}</span>
+            {stacks && selected.sources.length > 1 && <span className="muted"> · {stacks.source.name}</span>}
           </h3>
           {heat.error ? (
             <p className="error">{(heat.error as Error).message}</p>
@@ -46,6 +55,9 @@ export function TimelineView({ capture, view, setView, selected }: CaptureViewPr
         <NodeFlame
           captureId={capture.id}
           node={selected}
+          kind={stacks?.source.kind ?? 'perf'}
+          source={stacks?.source}
+          placement={stacks}
           selected
           zoom={view.zoom[node] ?? []}
           search={view.search}
@@ -62,6 +74,7 @@ export function TimelineView({ capture, view, setView, selected }: CaptureViewPr
         <section className="panel" style={{ marginTop: 14 }}>
           <h3>
             Syscalls of <span className="mono">{node}</span>
+            {sys && selected.sources.length > 1 ? ` from ${sys.source.name}` : ''}
             {range ? ' in the selected range' : ''} (as strace -c)
           </h3>
           <SyscallTable rows={syscalls.data ?? []} picked={view.syscall} onPick={(name) => setView((s) => ({ ...s, syscall: name }))} />

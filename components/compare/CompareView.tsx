@@ -1,7 +1,7 @@
 'use client';
 import { useMemo } from 'react';
 import { endpoints } from '@/lib/api/endpoints';
-import type { DiffNode, MergedNode } from '@/lib/api/schemas';
+import type { DiffNode, MergedNode, SourceKind } from '@/lib/api/schemas';
 import { useEndpoint, useZoomableTree } from '@/lib/client/queries';
 import { useWidth } from '@/lib/client/use-width';
 import type { CaptureViewProps } from '@/lib/client/view-state';
@@ -12,25 +12,26 @@ import { FlameGraph } from '../flame-graph/FlameGraph';
 import { ZoomCrumbs } from '../flame-graph/ZoomCrumbs';
 import styles from './Compare.module.css';
 
-type Props = Omit<CaptureViewProps, 'selected'>;
+type Props = Omit<CaptureViewProps, 'selected'> & { kind: SourceKind };
 
 /** Which node is different, and why: ranking, differential flame graph, merged cluster graph. */
-export function CompareView({ capture, view, setView }: Props) {
-  const versions = capture.nodes.map((n) => n.version).join(',');
+export function CompareView({ capture, view, setView, kind }: Props) {
+  const versions = capture.nodes.flatMap((n) => n.sources.map((x) => x.version)).join(',');
   const params = { id: capture.id };
   const opts = { key: [versions] };
-  const ranking = useEndpoint(endpoints.ranking, params, { event: view.event }, opts);
-  const a = view.a ?? ranking.data?.[0]?.node ?? capture.nodes[0]?.name;
+  const ranking = useEndpoint(endpoints.ranking, params, { kind, event: view.event }, opts);
+  const compared = capture.nodes.filter((n) => n.sources.some((x) => x.kind === kind));
+  const a = view.a ?? ranking.data?.ranking[0]?.node ?? compared[0]?.name;
   const [diffRef, diffWidth] = useWidth<HTMLDivElement>(700);
   const [mergedRef, mergedWidth] = useWidth<HTMLDivElement>(1200);
   const diff = useZoomableTree<typeof endpoints.diff, DiffNode>(
     endpoints.diff,
     params,
-    { a: a ?? '', b: view.b, shape: view.shape, event: view.event, minShare: lodShareForWidth(diffWidth) },
+    { kind, a: a ?? '', b: view.b, shape: view.shape, event: view.event, minShare: lodShareForWidth(diffWidth) },
     view.diffZoom,
     { ...opts, enabled: !!a },
   );
-  const merged = useZoomableTree<typeof endpoints.merged, MergedNode>(endpoints.merged, params, { merge: 'all', event: view.event, minShare: lodShareForWidth(mergedWidth) }, view.mergedZoom, opts);
+  const merged = useZoomableTree<typeof endpoints.merged, MergedNode>(endpoints.merged, params, { merge: 'all', kind, event: view.event, minShare: lodShareForWidth(mergedWidth) }, view.mergedZoom, opts);
   const maxAbs = useMemo(() => (diff.tree ? maxAbsDelta(diff.tree.root) : 0), [diff.tree]);
   const bLabel = view.b === 'cluster' ? 'the rest of the cluster' : view.b;
 
@@ -39,11 +40,12 @@ export function CompareView({ capture, view, setView }: Props) {
       <section className="panel">
         <h3>Odd one out</h3>
         <p className="muted" style={{ fontSize: 12 }}>
-          Jensen–Shannon divergence of each node&apos;s time per function (total shares) from the mean of the other nodes; 0 = same profile, 1 = nothing in common.
+          Jensen–Shannon divergence of each host&apos;s time per function (total shares) from the mean of the other hosts, on their <strong>{kind}</strong> sources; 0 = same profile, 1 = nothing in
+          common.
         </p>
         {ranking.error && <p className="error">{(ranking.error as Error).message}</p>}
         <ol className={styles.ranking} data-testid="ranking">
-          {ranking.data?.map((r, i) => (
+          {ranking.data?.ranking.map((r, i) => (
             <li key={r.node} data-testid="rank-row" data-node={r.node}>
               <div className={styles.rankHead}>
                 <button className={styles.link} onClick={() => setView((s) => ({ ...s, a: r.node, b: 'cluster', shape: 'a', diffZoom: [] }))}>
@@ -76,6 +78,15 @@ export function CompareView({ capture, view, setView }: Props) {
             </li>
           ))}
         </ol>
+        {(ranking.data?.missing.length ?? 0) > 0 && (
+          <ul className={styles.missing} data-testid="rank-missing">
+            {ranking.data?.missing.map((n) => (
+              <li key={n} data-node={n}>
+                <span className="mono">{n}</span>: no such source ({kind})
+              </li>
+            ))}
+          </ul>
+        )}
       </section>
       <section className="panel" ref={diffRef}>
         <div className={styles.pair}>
@@ -83,7 +94,7 @@ export function CompareView({ capture, view, setView }: Props) {
           <label>
             A{' '}
             <select value={a} onChange={(e) => setView((s) => ({ ...s, a: e.target.value, diffZoom: [] }))} data-testid="diff-a">
-              {capture.nodes.map((n) => (
+              {compared.map((n) => (
                 <option key={n.name}>{n.name}</option>
               ))}
             </select>
@@ -92,7 +103,7 @@ export function CompareView({ capture, view, setView }: Props) {
             vs B{' '}
             <select value={view.b} onChange={(e) => setView((s) => ({ ...s, b: e.target.value, diffZoom: [] }))} data-testid="diff-b">
               <option value="cluster">rest of the cluster</option>
-              {capture.nodes
+              {compared
                 .filter((n) => n.name !== a)
                 .map((n) => (
                   <option key={n.name}>{n.name}</option>

@@ -4,8 +4,9 @@ import { useCallback, useState } from 'react';
 import { useDropzone } from 'react-dropzone';
 import { captureUrl, endpointPath, endpoints } from '@/lib/api/endpoints';
 import { NODE_NAME_PATTERN } from '@/lib/api/schemas';
+import { rememberCapture } from '@/lib/client/auth';
 import { sendJson } from '@/lib/client/fetcher';
-import { putNode, suggestNodeName, toNodeName } from '@/lib/client/upload';
+import { putSource, suggestNodeName, toNodeName } from '@/lib/client/upload';
 import { formatBytes, formatCount } from '@/lib/viz/format';
 import styles from './UploadPanel.module.css';
 
@@ -77,6 +78,7 @@ export function UploadPanel() {
       let id = captureId;
       if (!id) {
         const created = await sendJson(endpoints.createCapture, {}, name.trim() ? { name: name.trim() } : {});
+        rememberCapture({ id: created.id, name: name.trim() || 'capture', uploadToken: created.uploadToken });
         id = created.id;
         setCaptureId(id);
       }
@@ -87,7 +89,7 @@ export function UploadPanel() {
           patch(e.key, { status: e.file ? 'uploading' : 'parsing', sent: 0, message: undefined });
           try {
             const summary = e.file
-              ? await putNode(endpointPath(endpoints.putNode, { id: id as string, node: e.node }), e.file, (p) => patch(e.key, { sent: p.sent, status: p.parsing ? 'parsing' : 'uploading' }))
+              ? await putSource(endpointPath(endpoints.putNode, { id: id as string, node: e.node }), id as string, e.file, (p) => patch(e.key, { sent: p.sent, status: p.parsing ? 'parsing' : 'uploading' }))
               : await sendJson(endpoints.fetchNode, { id: id as string, node: e.node }, { url: e.url ?? '' });
             patch(e.key, { status: 'done', sent: e.file?.size ?? 0, message: `${formatCount(summary.samples)} records · ${summary.format}${summary.warnings ? ` · ${summary.warnings} warnings` : ''}` });
           } catch (err) {

@@ -6,6 +6,7 @@ import { endpoints } from '@/lib/api/endpoints';
 import { useEndpoint } from '@/lib/client/queries';
 import { frameColor } from '@/lib/viz/colors';
 import { formatCount, formatDurationNs } from '@/lib/viz/format';
+import { hostDuration, placeSources, type Placement } from '@/lib/viz/hosts';
 import styles from './Timeline.module.css';
 
 const SERIES_COLORS = ['#2563eb', '#f97316', '#16a34a', '#9333ea', '#dc2626', '#0891b2', '#ca8a04', '#db2777', '#64748b'];
@@ -22,11 +23,11 @@ interface Props {
   onSelect: (node: string) => void;
 }
 
-const duration = (n: NodeSummary) => Math.max(1, n.endNs - n.startNs);
-
 /**
- * Every node's activity on one time axis, aligned at each node's first record (plus an
- * optional per-node offset). Brushing a row sets that node's time range for all its views.
+ * Every host's activity on one time axis, a lane per source. A host's sources are placed on
+ * its own axis (lib/viz/hosts.ts: kernel-clock sources line up by themselves, wall-clock ones
+ * by perf's capture time); hosts are aligned at their first record, plus an optional per-host
+ * offset. Brushing any lane of a host sets that host's time range for all its views.
  */
 export function ClusterTimeline({ captureId, nodes, selected, ranges, offsets, onRange, onOffset, onSelect }: Props) {
   const ref = useRef<HTMLDivElement>(null);
@@ -38,16 +39,17 @@ export function ClusterTimeline({ captureId, nodes, selected, ranges, offsets, o
     ro.observe(el);
     return () => ro.disconnect();
   }, []);
+  const hosts = useMemo(() => nodes.map((n) => ({ node: n, placements: placeSources(n) })), [nodes]);
   const [lo, hi] = useMemo(() => {
     let a = 0;
     let b = 1;
-    for (const n of nodes) {
-      const off = offsets[n.name] ?? 0;
+    for (const h of hosts) {
+      const off = offsets[h.node.name] ?? 0;
       a = Math.min(a, off);
-      b = Math.max(b, off + duration(n));
+      b = Math.max(b, off + hostDuration(h.placements));
     }
     return [a, b];
-  }, [nodes, offsets]);
+  }, [hosts, offsets]);
   const x = useMemo(() => scaleLinear().domain([lo, hi]).range([0, width]), [lo, hi, width]);
   useEffect(() => {
     if (axisRef.current)
@@ -63,20 +65,26 @@ export function ClusterTimeline({ captureId, nodes, selected, ranges, offsets, o
       <svg width={width + LABEL_W} height={24} className={styles.axis}>
         <g ref={axisRef} transform={`translate(${LABEL_W},22)`} />
       </svg>
-      {nodes.map((n) => (
-        <NodeRow
-          key={n.name}
-          captureId={captureId}
-          node={n}
-          x={x}
-          width={width}
-          selected={selected === n.name}
-          range={ranges[n.name]}
-          offset={offsets[n.name] ?? 0}
-          onRange={(r) => onRange(n.name, r)}
-          onOffset={(o) => onOffset(n.name, o)}
-          onSelect={() => onSelect(n.name)}
-        />
+      {hosts.map(({ node: n, placements }) => (
+        <div key={n.name} className={`${styles.host} ${selected === n.name ? styles.selectedRow : ''}`} data-testid="timeline-host" data-node={n.name}>
+          {placements.map((p, i) => (
+            <SourceLane
+              key={p.source.name}
+              captureId={captureId}
+              node={n}
+              placement={p}
+              first={i === 0}
+              hostDurationNs={hostDuration(placements)}
+              x={x}
+              width={width}
+              range={ranges[n.name]}
+              offset={offsets[n.name] ?? 0}
+              onRange={(r) => onRange(n.name, r)}
+              onOffset={(o) => onOffset(n.name, o)}
+              onSelect={() => onSelect(n.name)}
+            />
+          ))}
+        </div>
       ))}
     </div>
   );
@@ -85,25 +93,33 @@ export function ClusterTimeline({ captureId, nodes, selected, ranges, offsets, o
 interface RowProps {
   captureId: string;
   node: NodeSummary;
+  placement: Placement;
+  /** The host's first lane carries its name, offset and range. */
+  first: boolean;
+  hostDurationNs: number;
   x: ScaleLinear<number, number>;
   width: number;
-  selected: boolean;
+  /** The host's range, on its own axis. */
   range?: [number, number];
+  /** The host's offset on the shared axis. */
   offset: number;
   onRange: (r: [number, number] | null) => void;
   onOffset: (o: number) => void;
   onSelect: () => void;
 }
 
-function NodeRow({ captureId, node, x, width, selected, range, offset, onRange, onOffset, onSelect }: RowProps) {
-  const span = x(offset + duration(node)) - x(offset);
+function SourceLane({ captureId, node, placement, first, hostDurationNs, x, width, range, offset: hostOffset, onRange, onOffset, onSelect }: RowProps) {
+  const { source } = placement;
+  // Where this source's own times start on the shared axis.
+  const offset = hostOffset + placement.offsetNs;
+  const span = x(offset + placement.durationNs) - x(offset);
   const buckets = Math.max(20, Math.min(1000, Math.round(span / 3)));
-  const { data, error } = useEndpoint(endpoints.timeline, { id: captureId, node: node.name }, { buckets }, { key: [node.version], keepPrevious: true });
+  const { data, error } = useEndpoint(endpoints.timeline, { id: captureId, node: node.name }, { source: source.name, buckets }, { key: [source.version], keepPrevious: true });
   const brushRef = useRef<SVGGElement>(null);
   const behavior = useRef<BrushBehavior<unknown> | null>(null);
-  const cb = useRef({ onRange, x, offset, dur: duration(node) });
+  const cb = useRef({ onRange, x, hostOffset, dur: hostDurationNs });
   useEffect(() => {
-    cb.current = { onRange, x, offset, dur: duration(node) };
+    cb.current = { onRange, x, hostOffset, dur: hostDurationNs };
   });
 
   const layout = data ? rowLayout(data) : null;
@@ -119,7 +135,7 @@ function NodeRow({ captureId, node, x, width, selected, range, offset, onRange, 
       ])
       .on('end', (event: { selection: [number, number] | null; sourceEvent?: unknown }) => {
         if (!event.sourceEvent) return;
-        const { onRange: set, x: sx, offset: off, dur } = cb.current;
+        const { onRange: set, x: sx, hostOffset: off, dur } = cb.current;
         if (!event.selection) return set(null);
         const a = Math.max(0, sx.invert(event.selection[0]) - off);
         const z = Math.min(dur, sx.invert(event.selection[1]) - off);
@@ -136,31 +152,37 @@ function NodeRow({ captureId, node, x, width, selected, range, offset, onRange, 
     const g = brushRef.current;
     const b = behavior.current;
     if (!g || !b) return;
-    b.move(select(g) as never, range ? [x(range[0] + offset), x(range[1] + offset)] : null);
-  }, [range, x, offset, height]);
+    b.move(select(g) as never, range ? [x(range[0] + hostOffset), x(range[1] + hostOffset)] : null);
+  }, [range, x, hostOffset, height]);
 
   return (
-    <div className={`${styles.row} ${selected ? styles.selectedRow : ''}`} data-testid="timeline-row" data-node={node.name} data-records={node.samples} data-loaded={data ? 'yes' : 'no'}>
+    <div className={styles.row} data-testid="timeline-row" data-node={node.name} data-source={source.name} data-records={source.samples} data-loaded={data ? 'yes' : 'no'}>
       <div className={styles.label} style={{ width: LABEL_W }}>
-        <button className={styles.nodeButton} onClick={onSelect} title="show this node's details">
-          {node.name}
-        </button>
-        <div className="muted">
-          {formatCount(node.samples)} records · {formatDurationNs(duration(node))}
+        {first && (
+          <button className={styles.nodeButton} onClick={onSelect} title="show this host's details">
+            {node.name}
+          </button>
+        )}
+        <div className="muted" title={`${source.format}; placed by ${placement.alignment}`}>
+          {node.sources.length > 1 || source.name !== source.kind ? `${source.name} · ` : ''}
+          {formatCount(source.samples)} records · {formatDurationNs(placement.durationNs)}
+          {placement.alignment !== 'kernel clock' && node.sources.length > 1 ? ` · by ${placement.alignment}` : ''}
         </div>
-        <label className="muted" title="shift this node on the shared axis">
-          offset{' '}
-          <input
-            type="number"
-            step={1}
-            value={Math.round(offset / 1e6)}
-            onChange={(e) => onOffset(Number(e.target.value) * 1e6 || 0)}
-            className={styles.offset}
-            aria-label={`offset of ${node.name} in ms`}
-          />{' '}
-          ms
-        </label>
-        {range && (
+        {first && (
+          <label className="muted" title="shift this host on the shared axis">
+            offset{' '}
+            <input
+              type="number"
+              step={1}
+              value={Math.round(hostOffset / 1e6)}
+              onChange={(e) => onOffset(Number(e.target.value) * 1e6 || 0)}
+              className={styles.offset}
+              aria-label={`offset of ${node.name} in ms`}
+            />{' '}
+            ms
+          </label>
+        )}
+        {first && range && (
           <div className={styles.range} data-testid="timeline-range">
             {formatDurationNs(range[0])}–{formatDurationNs(range[1])}{' '}
             <button onClick={() => onRange(null)} style={{ padding: '0 5px' }}>

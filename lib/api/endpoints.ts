@@ -21,6 +21,13 @@ import {
   HeatmapQuery,
   LatencyHeatmap,
   ListQuery,
+  NewTokenBody,
+  RenameCaptureBody,
+  SourceParams,
+  SourceSummary,
+  TokenList,
+  TokenParams,
+  UploadToken,
   MergedFlame,
   MergedQuery,
   NodeParams,
@@ -28,6 +35,7 @@ import {
   NodeSyscallHeatmap,
   Ranking,
   RangeQuery,
+  SourceName,
   StackQuery,
   SubsecondHeatmap,
   SyscallRows,
@@ -36,13 +44,21 @@ import {
   UploadQuery,
 } from './schemas';
 
-export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
+export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** What an endpoint answers: JSON validated by a schema, or a body of another kind. */
-export type ResponseKind = z.ZodType | 'text' | 'bytes' | 'empty';
+export type ResponseKind = z.ZodType | 'text' | 'bytes' | 'stream' | 'empty';
+
+/**
+ * Who may call an endpoint when the server has a token (TRACEFLEET_TOKEN): `open` to anyone
+ * (reading a capture: its unguessable id is the capability), `capture` to the server's token or
+ * an upload token of the capture in the path, `server` to the server's token only.
+ */
+export type Access = 'open' | 'capture' | 'server';
 
 export interface Endpoint {
   readonly method: Method;
+  readonly access: Access;
   readonly path: string;
   readonly params: z.ZodObject;
   readonly query?: z.ZodType;
@@ -55,27 +71,40 @@ export interface Endpoint {
 
 const E = <T extends Endpoint>(e: T): T => e;
 const NoParams = z.object({});
+const SourceQuery = z.object({ source: SourceName.optional() });
 
 export const Heatmap = z.union([SubsecondHeatmap, ClusterSyscallHeatmap, NodeSyscallHeatmap, LatencyHeatmap]);
 export type Heatmap = z.infer<typeof Heatmap>;
 
 export const endpoints = {
-  listCaptures: E({ method: 'GET', path: '/api/captures', params: NoParams, query: ListQuery, response: CaptureList }),
-  createCapture: E({ method: 'POST', path: '/api/captures', params: NoParams, body: CreateCaptureBody, response: CreateCaptureResponse, status: 201 }),
-  capture: E({ method: 'GET', path: '/api/captures/[id]', params: CaptureParams, response: Capture }),
-  node: E({ method: 'GET', path: '/api/captures/[id]/nodes/[node]', params: NodeParams, response: NodeSummary }),
-  putNode: E({ method: 'PUT', path: '/api/captures/[id]/nodes/[node]', params: NodeParams, query: UploadQuery, body: 'stream', response: NodeSummary, status: 201 }),
-  deleteNode: E({ method: 'DELETE', path: '/api/captures/[id]/nodes/[node]', params: NodeParams, response: 'empty', status: 204 }),
-  fetchNode: E({ method: 'POST', path: '/api/captures/[id]/nodes/[node]/fetch', params: NodeParams, body: FetchBody, response: NodeSummary, status: 201 }),
-  raw: E({ method: 'GET', path: '/api/captures/[id]/nodes/[node]/raw', params: NodeParams, response: 'bytes' }),
-  folded: E({ method: 'GET', path: '/api/captures/[id]/nodes/[node]/folded', params: NodeParams, query: StackQuery, response: 'text' }),
-  flamegraph: E({ method: 'GET', path: '/api/captures/[id]/nodes/[node]/flamegraph', params: NodeParams, query: FlameQuery, response: FlameTree }),
-  syscalls: E({ method: 'GET', path: '/api/captures/[id]/nodes/[node]/syscalls', params: NodeParams, query: RangeQuery, response: SyscallRows }),
-  timeline: E({ method: 'GET', path: '/api/captures/[id]/nodes/[node]/timeline', params: NodeParams, query: TimelineQuery, response: Timeline }),
-  heatmap: E({ method: 'GET', path: '/api/captures/[id]/heatmap', params: CaptureParams, query: HeatmapQuery, response: Heatmap }),
-  diff: E({ method: 'GET', path: '/api/captures/[id]/diff', params: CaptureParams, query: DiffQuery, response: DiffTree }),
-  ranking: E({ method: 'GET', path: '/api/captures/[id]/ranking', params: CaptureParams, query: CompareQuery, response: Ranking }),
-  merged: E({ method: 'GET', path: '/api/captures/[id]/flamegraph', params: CaptureParams, query: MergedQuery, response: MergedFlame }),
+  // Listing every capture needs the server's token; `?ids=` lists the ones a browser knows.
+  listCaptures: E({ method: 'GET', access: 'open', path: '/api/captures', params: NoParams, query: ListQuery, response: CaptureList }),
+  createCapture: E({ method: 'POST', access: 'server', path: '/api/captures', params: NoParams, body: CreateCaptureBody, response: CreateCaptureResponse, status: 201 }),
+  capture: E({ method: 'GET', access: 'open', path: '/api/captures/[id]', params: CaptureParams, response: Capture }),
+  renameCapture: E({ method: 'PATCH', access: 'capture', path: '/api/captures/[id]', params: CaptureParams, body: RenameCaptureBody, response: Capture }),
+  deleteCapture: E({ method: 'DELETE', access: 'capture', path: '/api/captures/[id]', params: CaptureParams, response: 'empty', status: 204 }),
+  events: E({ method: 'GET', access: 'open', path: '/api/captures/[id]/events', params: CaptureParams, response: 'stream' }),
+  tokens: E({ method: 'GET', access: 'server', path: '/api/captures/[id]/tokens', params: CaptureParams, response: TokenList }),
+  newToken: E({ method: 'POST', access: 'server', path: '/api/captures/[id]/tokens', params: CaptureParams, body: NewTokenBody, response: UploadToken, status: 201 }),
+  revokeToken: E({ method: 'DELETE', access: 'capture', path: '/api/captures/[id]/tokens/[token]', params: TokenParams, response: 'empty', status: 204 }),
+  node: E({ method: 'GET', access: 'open', path: '/api/captures/[id]/nodes/[node]', params: NodeParams, response: NodeSummary }),
+  putNode: E({ method: 'PUT', access: 'capture', path: '/api/captures/[id]/nodes/[node]', params: NodeParams, query: UploadQuery, body: 'stream', response: SourceSummary, status: 201 }),
+  deleteNode: E({ method: 'DELETE', access: 'capture', path: '/api/captures/[id]/nodes/[node]', params: NodeParams, response: 'empty', status: 204 }),
+  source: E({ method: 'GET', access: 'open', path: '/api/captures/[id]/nodes/[node]/sources/[source]', params: SourceParams, response: SourceSummary }),
+  putSource: E({ method: 'PUT', access: 'capture', path: '/api/captures/[id]/nodes/[node]/sources/[source]', params: SourceParams, query: UploadQuery, body: 'stream', response: SourceSummary, status: 201 }),
+  deleteSource: E({ method: 'DELETE', access: 'capture', path: '/api/captures/[id]/nodes/[node]/sources/[source]', params: SourceParams, response: 'empty', status: 204 }),
+  fetchNode: E({ method: 'POST', access: 'capture', path: '/api/captures/[id]/nodes/[node]/fetch', params: NodeParams, body: FetchBody, response: SourceSummary, status: 201 }),
+  raw: E({ method: 'GET', access: 'open', path: '/api/captures/[id]/nodes/[node]/raw', params: NodeParams, query: SourceQuery, response: 'bytes' }),
+  folded: E({ method: 'GET', access: 'open', path: '/api/captures/[id]/nodes/[node]/folded', params: NodeParams, query: StackQuery, response: 'text' }),
+  flamegraph: E({ method: 'GET', access: 'open', path: '/api/captures/[id]/nodes/[node]/flamegraph', params: NodeParams, query: FlameQuery, response: FlameTree }),
+  syscalls: E({ method: 'GET', access: 'open', path: '/api/captures/[id]/nodes/[node]/syscalls', params: NodeParams, query: RangeQuery, response: SyscallRows }),
+  timeline: E({ method: 'GET', access: 'open', path: '/api/captures/[id]/nodes/[node]/timeline', params: NodeParams, query: TimelineQuery, response: Timeline }),
+  heatmap: E({ method: 'GET', access: 'open', path: '/api/captures/[id]/heatmap', params: CaptureParams, query: HeatmapQuery, response: Heatmap }),
+  diff: E({ method: 'GET', access: 'open', path: '/api/captures/[id]/diff', params: CaptureParams, query: DiffQuery, response: DiffTree }),
+  ranking: E({ method: 'GET', access: 'open', path: '/api/captures/[id]/ranking', params: CaptureParams, query: CompareQuery, response: Ranking }),
+  merged: E({ method: 'GET', access: 'open', path: '/api/captures/[id]/flamegraph', params: CaptureParams, query: MergedQuery, response: MergedFlame }),
+  // The agent each host pipes into sh (README "Capture a cluster").
+  agent: E({ method: 'GET', access: 'open', path: '/agent.sh', params: NoParams, response: 'text' }),
 } as const;
 
 export type Endpoints = typeof endpoints;

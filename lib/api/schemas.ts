@@ -7,11 +7,13 @@ import type { DiffNode, FlameNode, MergedNode } from '../profile/flame-views';
 
 export const NODE_NAME_PATTERN = /^[A-Za-z0-9._-]{1,128}$/;
 export const NodeName = z.string().regex(NODE_NAME_PATTERN, 'node names are 1-128 characters of A-Z a-z 0-9 . _ -');
+export const SourceName = z.string().regex(NODE_NAME_PATTERN, 'source names are 1-128 characters of A-Z a-z 0-9 . _ -');
 /** 128 random bits, base64url. */
 export const CaptureId = z.string().regex(/^[A-Za-z0-9_-]{22}$/, 'not a capture id');
 
 export const CaptureParams = z.object({ id: CaptureId });
 export const NodeParams = z.object({ id: CaptureId, node: NodeName });
+export const SourceParams = z.object({ id: CaptureId, node: NodeName, source: SourceName });
 
 /** PUT …/nodes/{node}?arch=arm64: how to name raw syscall numbers when the capture does not say. */
 export const UploadQuery = z.object({ arch: z.enum(['x86_64', 'arm64', 'aarch64']).optional() });
@@ -25,32 +27,63 @@ export const FetchBody = z
       .url()
       .refine((u) => /^https?:\/\//i.test(u), 'only http and https URLs'),
     arch: z.enum(['x86_64', 'arm64', 'aarch64']).optional(),
+    /** The source's name (default: named after the kind detected). */
+    source: SourceName.optional(),
   })
   .strict();
 
 export const CreateCaptureBody = z.object({ name: z.string().trim().max(200).optional() }).strict();
-export const CreateCaptureResponse = z.object({ id: CaptureId, url: z.string() });
+
+/** A token that lets its bearer write to one capture only (what the agent on each host carries). */
+export const UploadToken = z.object({ id: z.string(), token: z.string(), expiresAt: z.string() });
+export const CreateCaptureResponse = z.object({ id: CaptureId, url: z.string(), uploadToken: UploadToken });
 
 export const EventSummary = z.object({ name: z.string(), samples: z.number().int().nonnegative() });
 
-export const NodeSummary = z.object({
-  name: NodeName,
+/**
+ * What a source holds, as its parser detected it: CPU samples (`perf`: perf script of clock or
+ * hardware events, `folded`), tracepoints (`perf-tracepoints`), tracefs text (`ftrace`,
+ * `trace-cmd`) or syscalls (`strace`). A source uploaded without a name is named after its kind.
+ */
+export const SOURCE_KINDS = ['perf', 'perf-tracepoints', 'ftrace', 'trace-cmd', 'strace', 'folded'] as const;
+export const SourceKind = z.enum(SOURCE_KINDS);
+export type SourceKind = z.infer<typeof SourceKind>;
+
+export const SourceSummary = z.object({
+  node: NodeName,
+  name: SourceName,
+  kind: SourceKind,
   format: z.string(),
   gzip: z.boolean(),
   bytes: z.number().int().nonnegative(),
   textBytes: z.number().int().nonnegative(),
   lines: z.number().int().nonnegative(),
   samples: z.number().int().nonnegative(),
+  /** Syscall intervals, and CPU slices (who ran where, from context switches), decoded from the source. */
+  syscalls: z.number().int().nonnegative(),
+  slices: z.number().int().nonnegative(),
   events: z.array(EventSummary),
+  /** First and last record in the source's own clock (ns): since boot (`boot`), Unix epoch (`epoch`), or none. */
   startNs: z.number(),
   endNs: z.number(),
   clock: z.enum(['boot', 'epoch', 'none']),
   hostname: z.string().nullable(),
+  /** Wall-clock time the recording was made (perf's `captured on` header), when the source says. */
+  capturedOn: z.string().nullable(),
   warnings: z.number().int().nonnegative(),
   /** The first warnings, each with its line number (bad lines are skipped, counted and reported). */
   warningDetails: z.array(z.object({ line: z.number().int(), message: z.string() })),
   uploadedAt: z.string(),
   version: z.string(),
+});
+export type SourceSummary = z.infer<typeof SourceSummary>;
+
+/** A host of the capture and its sources (sorted by name). */
+export const NodeSummary = z.object({
+  name: NodeName,
+  /** The hostname a source reported (perf's `# hostname`), when one did. */
+  hostname: z.string().nullable(),
+  sources: z.array(SourceSummary),
 });
 export type NodeSummary = z.infer<typeof NodeSummary>;
 
@@ -62,11 +95,47 @@ export const Capture = z.object({
 });
 export type Capture = z.infer<typeof Capture>;
 
-export const ListQuery = z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) });
+/** An upload as it goes: bytes received so far while parsing runs along, then ready or failed with why. */
+export const IngestState = z.object({
+  id: z.string(),
+  node: NodeName,
+  /** The source's name: known from the start when the upload names it, else once parsed. */
+  source: SourceName.nullable(),
+  state: z.enum(['receiving', 'parsing', 'ready', 'failed']),
+  bytes: z.number().nonnegative(),
+  startedAt: z.string(),
+  finishedAt: z.string().optional(),
+  error: z.object({ code: z.string(), message: z.string() }).nullable(),
+});
+export type IngestState = z.infer<typeof IngestState>;
+
+/** One server-sent event of GET /api/captures/{id}/events. */
+export const LiveEvent = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('ingest'), ingest: IngestState }),
+  z.object({ type: z.literal('changed') }),
+  z.object({ type: z.literal('snapshot'), ingests: z.array(IngestState) }),
+]);
+export type LiveEvent = z.infer<typeof LiveEvent>;
+
+export const TokenList = z.object({
+  tokens: z.array(z.object({ id: z.string(), createdAt: z.string(), expiresAt: z.string(), revoked: z.boolean() })),
+});
+export const TokenParams = z.object({ id: CaptureId, token: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/) });
+export const NewTokenBody = z.object({ days: z.number().positive().max(3650).optional() }).strict();
+
+export const RenameCaptureBody = z.object({ name: z.string().trim().min(1).max(200) }).strict();
+
+export const ListQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  /** Only these captures (the ones a browser created or opened): open to anyone who has their ids. */
+  ids: z
+    .codec(z.string().max(200 * 23), z.array(CaptureId).max(200), { decode: (s) => (s ? s.split(',') : []), encode: (ids) => ids.join(',') })
+    .optional(),
+});
 
 export const CaptureList = z.object({
   captures: z.array(
-    z.object({ id: CaptureId, name: z.string(), createdAt: z.string(), nodeCount: z.number().int(), samples: z.number().int() }),
+    z.object({ id: CaptureId, name: z.string(), createdAt: z.string(), nodeCount: z.number().int(), sourceCount: z.number().int(), samples: z.number().int() }),
   ),
 });
 export type CaptureList = z.infer<typeof CaptureList>;
@@ -97,7 +166,11 @@ export const CellSelection = z.codec(z.string().regex(/^\d+(\.\d+)?,\d+(\.\d+)?,
 });
 export type CellSelection = z.infer<typeof CellSelection>;
 
+/** Which source of the host to read (default: the host's source for the view, e.g. its CPU profile for stacks). */
+const SourceField = { source: SourceName.optional() };
+
 export const StackQuery = z.object({
+  ...SourceField,
   pid: Flag,
   tid: Flag,
   kernel: Flag,
@@ -178,7 +251,7 @@ export const ErrorBody = z.object({
 });
 export type ErrorBody = z.infer<typeof ErrorBody>;
 
-export const RangeQuery = z.object({ fromNs: Ns.optional(), toNs: Ns.optional() });
+export const RangeQuery = z.object({ ...SourceField, fromNs: Ns.optional(), toNs: Ns.optional() });
 
 export const SyscallRow = z.object({
   name: z.string(),
@@ -204,17 +277,18 @@ export const Timeline = z.object({
 export type Timeline = z.infer<typeof Timeline>;
 
 export const HeatmapQuery = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('subsecond'), node: NodeName, event: z.string().min(1).max(256).optional(), rows: z.coerce.number().int().min(2).max(200).optional() }),
+  z.object({ kind: z.literal('subsecond'), node: NodeName, ...SourceField, event: z.string().min(1).max(256).optional(), rows: z.coerce.number().int().min(2).max(200).optional() }),
   z.object({
     kind: z.literal('syscalls'),
-    /** Without a node: the cluster (node × syscall); with one: syscall × time for that node. */
+    /** Without a node: the cluster (node × syscall, each host's syscall source); with one: syscall × time for that node. */
     node: NodeName.optional(),
+    ...SourceField,
     metric: z.enum(['calls', 'errors', 'time']).optional(),
     buckets: z.coerce.number().int().min(1).max(2000).optional(),
     fromNs: Ns.optional(),
     toNs: Ns.optional(),
   }),
-  z.object({ kind: z.literal('latency'), node: NodeName, syscall: z.string().min(1).max(64), buckets: z.coerce.number().int().min(1).max(2000).optional(), fromNs: Ns.optional(), toNs: Ns.optional() }),
+  z.object({ kind: z.literal('latency'), node: NodeName, ...SourceField, syscall: z.string().min(1).max(64), buckets: z.coerce.number().int().min(1).max(2000).optional(), fromNs: Ns.optional(), toNs: Ns.optional() }),
 ]);
 
 export const SubsecondHeatmap = z.object({
@@ -265,7 +339,10 @@ export const LatencyHeatmap = z.object({
 });
 export type LatencyHeatmap = z.infer<typeof LatencyHeatmap>;
 
-export const CompareQuery = StackQuery.pick({ event: true, fromNs: true, toNs: true, pid: true, tid: true, kernel: true, jit: true, all: true, addrs: true });
+/** Comparisons read the same kind of source on every host (default: the kind most hosts have, CPU profiles first). */
+export const CompareQuery = StackQuery.pick({ event: true, fromNs: true, toNs: true, pid: true, tid: true, kernel: true, jit: true, all: true, addrs: true }).extend({
+  kind: SourceKind.optional(),
+});
 
 export const DiffQuery = CompareQuery.extend({
   a: NodeName,
@@ -280,10 +357,14 @@ export const MergedQuery = CompareQuery.extend({ merge: z.literal('all'), ...Lod
 export type { DiffNode, MergedNode };
 
 const ShareRow = z.object({ name: z.string(), sa: z.number(), sb: z.number(), delta: z.number() });
+/** What a comparison compared: a kind of source, and the hosts that have none (left out, never scored against another kind). */
+const Compared = { kind: SourceKind, missing: z.array(z.string()) };
+
 export const DiffTree = z.object({
   a: z.string(),
   b: z.string(),
   shape: z.enum(['a', 'b']),
+  ...Compared,
   root: treeRoot<DiffNode>(),
   totalA: z.number(),
   totalB: z.number(),
@@ -297,18 +378,22 @@ export const DiffTree = z.object({
 });
 export type DiffTree = z.infer<typeof DiffTree>;
 
-export const Ranking = z.array(
-  z.object({
-    node: z.string(),
-    score: z.number(),
-    selfJs: z.number(),
-    totalJs: z.number(),
-    topFrames: z.array(z.object({ name: z.string(), deltaShare: z.number(), contribution: z.number() })),
-  }),
-);
+export const Ranking = z.object({
+  ...Compared,
+  ranking: z.array(
+    z.object({
+      node: z.string(),
+      score: z.number(),
+      selfJs: z.number(),
+      totalJs: z.number(),
+      topFrames: z.array(z.object({ name: z.string(), deltaShare: z.number(), contribution: z.number() })),
+    }),
+  ),
+});
 export type Ranking = z.infer<typeof Ranking>;
 
 export const MergedFlame = z.object({
+  ...Compared,
   nodes: z.array(z.string()),
   root: treeRoot<MergedNode>(),
   total: z.number(),

@@ -20,9 +20,14 @@
  *   shape=b                        draw B's shape coloured by A (frames that vanished from A)
  *   scale=shared                   small multiples drawn on one sample scale (default: each its own 100 %)
  *   dz=a;b;c  mz=a;b;c             zoomed frame path of the differential / merged flame graph
+ *   src=KIND                       kind of source the flame graphs and comparisons read (default: the capture's)
+ *   ss.NAME=SOURCE                 source of node NAME the syscall views read (default: strace, else tracepoints)
+ *
+ * Nodes are hosts; `t.NAME` ranges are on the host's time axis (ns from its first record over
+ * all its sources), which for a host of one source is that source's own time.
  */
 import { z } from 'zod';
-import { CellSelection, NODE_NAME_PATTERN } from './schemas';
+import { CellSelection, NODE_NAME_PATTERN, SourceKind } from './schemas';
 
 export const VIEW_STATE_VERSION = 1;
 
@@ -48,6 +53,8 @@ export const ViewState = z.object({
   scale: z.enum(['own', 'shared']).catch('own'),
   diffZoom: Path.catch([]),
   mergedZoom: Path.catch([]),
+  kind: SourceKind.optional().catch(undefined),
+  sysSource: z.record(NodeKey, z.string().regex(NODE_NAME_PATTERN)).catch({}),
 });
 export type ViewState = z.infer<typeof ViewState>;
 export type ViewName = ViewState['view'];
@@ -66,6 +73,7 @@ export const DEFAULT_VIEW: ViewState = {
   scale: 'own',
   diffZoom: [],
   mergedZoom: [],
+  sysSource: {},
 };
 
 /** Upgraders from older versions, keyed by the version they read. */
@@ -114,6 +122,8 @@ export function parseViewState(params: URLSearchParams): ViewState {
     scale: p.get('scale') ?? 'own',
     diffZoom: p.get('dz')?.split(';') ?? [],
     mergedZoom: p.get('mz')?.split(';') ?? [],
+    kind: p.get('src') ?? undefined,
+    sysSource: perNode(p, 'ss.', (s) => (NODE_NAME_PATTERN.test(s) ? s : undefined)),
   });
   return parsed.success ? parsed.data : DEFAULT_VIEW;
 }
@@ -142,5 +152,7 @@ export function serializeViewState(s: ViewState): URLSearchParams {
   if (s.scale !== 'own') p.set('scale', s.scale);
   if (s.diffZoom.length > 0) p.set('dz', s.diffZoom.join(';'));
   if (s.mergedZoom.length > 0) p.set('mz', s.mergedZoom.join(';'));
+  if (s.kind) p.set('src', s.kind);
+  for (const [node, source] of sorted(s.sysSource)) p.set(`ss.${node}`, source);
   return p;
 }

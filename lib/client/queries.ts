@@ -22,12 +22,17 @@ interface Options<T> {
  * The one query hook: any JSON endpoint of the table, its URL built from the table, its answer
  * validated by the endpoint's response schema.
  */
+/** The cache key of an endpoint's answers (a prefix of every query of it with these parameters). */
+export function endpointKey<E extends Endpoint>(endpoint: E, params: ParamsOf<E>): unknown[] {
+  return [endpoint.method, endpoint.path, params];
+}
+
 export function useEndpoint<E extends JsonEndpoint>(endpoint: E, params: ParamsOf<E>, query: QueryOf<E>, opts: Options<z.output<E['response']>> = {}) {
   type Out = z.output<E['response']>;
   return useQuery<Out, Error, Out>({
     // Params and query, not the URL: a query the schema refuses becomes this query's error
     // (the URL is built in the query function), never an exception while rendering.
-    queryKey: [endpoint.method, endpoint.path, params, query ?? null, ...(opts.key ?? [])],
+    queryKey: [...endpointKey(endpoint, params), query ?? null, ...(opts.key ?? [])],
     queryFn: () => fetchJson(endpointUrl(endpoint, params, query), endpoint.response) as Promise<Out>,
     enabled: opts.enabled,
     placeholderData: opts.keepPrevious ? keepPreviousData : undefined,

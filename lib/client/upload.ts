@@ -1,5 +1,6 @@
 'use client';
-import { NODE_NAME_PATTERN, NodeSummary } from '../api/schemas';
+import { NODE_NAME_PATTERN, SourceSummary } from '../api/schemas';
+import { authHeaders } from './auth';
 import { ApiError } from './fetcher';
 import { ErrorBody } from '../api/schemas';
 
@@ -52,13 +53,14 @@ export interface UploadProgress {
   parsing: boolean;
 }
 
-/** PUTs a file as a node's capture, reporting bytes sent (XHR: fetch has no upload progress). */
-export function putNode(url: string, file: File, onProgress: (p: UploadProgress) => void, signal?: AbortSignal): Promise<NodeSummary> {
+/** PUTs a file as a source of a host, reporting bytes sent (XHR: fetch has no upload progress). */
+export function putSource(url: string, captureId: string, file: File, onProgress: (p: UploadProgress) => void, signal?: AbortSignal): Promise<SourceSummary> {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     xhr.open('PUT', url);
     xhr.setRequestHeader('content-type', 'application/octet-stream');
     xhr.setRequestHeader('x-file-name', encodeURIComponent(file.name).slice(0, 256));
+    for (const [k, v] of Object.entries(authHeaders(captureId))) xhr.setRequestHeader(k, v);
     xhr.responseType = 'json';
     xhr.upload.onprogress = (e) => onProgress({ sent: e.loaded, total: e.lengthComputable ? e.total : file.size, parsing: false });
     xhr.upload.onload = () => onProgress({ sent: file.size, total: file.size, parsing: true });
@@ -66,7 +68,7 @@ export function putNode(url: string, file: File, onProgress: (p: UploadProgress)
     xhr.onabort = () => reject(new ApiError(0, 'aborted', 'upload cancelled'));
     xhr.onload = () => {
       if (xhr.status === 201) {
-        const parsed = NodeSummary.safeParse(xhr.response);
+        const parsed = SourceSummary.safeParse(xhr.response);
         if (parsed.success) resolve(parsed.data);
         else reject(new ApiError(xhr.status, 'bad_response', 'unexpected answer from the server'));
         return;

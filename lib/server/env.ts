@@ -9,6 +9,16 @@ const Env = z.object({
   TRACEFLEET_CACHE_MB: z.coerce.number().int().positive().default(1024),
   /** Let POST …/fetch download from private and local networks (off: only public addresses). */
   TRACEFLEET_FETCH_ALLOW_PRIVATE: z.enum(['0', '1']).default('0'),
+  /**
+   * The server's token: when set, every write and the list of all captures need
+   * `Authorization: Bearer <token>` (or, for writes to one capture, that capture's upload token).
+   * Unset: writes are open to anyone who reaches the server.
+   */
+  TRACEFLEET_TOKEN: z.string().min(16, 'TRACEFLEET_TOKEN must be at least 16 characters').optional(),
+  /** Lifetime of the upload token a new capture gets. */
+  TRACEFLEET_UPLOAD_TOKEN_DAYS: z.coerce.number().positive().max(3650).default(7),
+  /** Captures older than this are deleted (unset: kept forever). */
+  TRACEFLEET_RETENTION_DAYS: z.coerce.number().positive().optional(),
 });
 
 export type ServerEnv = z.infer<typeof Env> & { dataDir: string };

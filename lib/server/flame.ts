@@ -8,7 +8,7 @@ import { rankColumns } from '../profile/ranking';
 import type { Profile } from '../profile/types';
 import { NotFoundError } from '../store';
 import { HttpError } from './http';
-import { captureTrie, nodeColumn } from './tries';
+import { captureTrie, sourceColumn } from './tries';
 
 type Params = { id: string };
 type NodeParams = { id: string; node: string };
@@ -28,7 +28,7 @@ export function valueUnit(profile: Profile, event: string | undefined, total: nu
 
 /** GET …/nodes/{node}/flamegraph: the level-of-detail tree of one node. */
 export async function nodeFlamegraph(p: NodeParams, q: z.output<typeof FlameQuery>): Promise<ResponseOf<typeof endpoints.flamegraph>> {
-  const { trie, column, loaded } = await nodeColumn(p.id, p.node, q);
+  const { trie, column, loaded } = await sourceColumn(p.id, p.node, q.source, q);
   const lod = columnFlame(trie, column, { focus: q.focus, search: q.search, maxNodes: q.maxNodes, minShare: q.minShare });
   const col = trie.columns[column];
   return {
@@ -45,33 +45,36 @@ export async function nodeFlamegraph(p: NodeParams, q: z.output<typeof FlameQuer
 
 /** GET …/nodes/{node}/folded: stackcollapse-perf.pl's lines for the node. */
 export async function nodeFolded(p: NodeParams, q: z.output<typeof StackQuery>): Promise<string[]> {
-  const { trie, column } = await nodeColumn(p.id, p.node, q);
+  const { trie, column } = await sourceColumn(p.id, p.node, q.source, q);
   return foldedLines(trie, column);
 }
 
-function columnOf(nodes: readonly string[], node: string): number {
-  const k = nodes.indexOf(node);
-  if (k < 0) throw new NotFoundError(`node ${node}`);
+function columnOf(t: { nodes: readonly string[]; missing: readonly string[]; kind: string }, node: string): number {
+  const k = t.nodes.indexOf(node);
+  if (k < 0) throw new NotFoundError(t.missing.includes(node) ? `${t.kind} source of node ${node}` : `node ${node}`);
   return k;
 }
 
 /** GET …/diff: node A against node B or the rest of the cluster. */
 export async function diff(p: Params, q: z.output<typeof DiffQuery>): Promise<ResponseOf<typeof endpoints.diff>> {
   const { a, b, shape, focus, search, maxNodes, minShare, ...naming } = q;
-  const { trie, nodes } = await captureTrie(p.id, naming);
-  const ai = columnOf(nodes, a);
+  const t = await captureTrie(p.id, naming);
+  const { trie, nodes } = t;
+  const ai = columnOf(t, a);
   let sideB: number[];
   if (b === 'cluster') {
     sideB = nodes.map((_, i) => i).filter((i) => i !== ai);
-    if (sideB.length === 0) throw new HttpError(400, 'bad_request', 'the capture has no other node to compare with');
+    if (sideB.length === 0) throw new HttpError(400, 'bad_request', `the capture has no other node with a ${t.kind} source to compare with`);
   } else {
-    sideB = [columnOf(nodes, b)];
+    sideB = [columnOf(t, b)];
   }
   const d = diffFlame(trie, side(trie, [ai]), side(trie, sideB), { shape, focus, search, maxNodes, minShare });
   return {
     a,
     b,
     shape: shape ?? 'a',
+    kind: t.kind,
+    missing: [...t.missing],
     root: d.root,
     totalA: d.totalA,
     totalB: d.totalB,
@@ -87,21 +90,22 @@ export async function diff(p: Params, q: z.output<typeof DiffQuery>): Promise<Re
 
 /** GET …/ranking: the nodes, most different from the rest first. */
 export async function ranking(p: Params, q: z.output<typeof CompareQuery>): Promise<ResponseOf<typeof endpoints.ranking>> {
-  const { trie, nodes } = await captureTrie(p.id, q);
-  return rankColumns(
+  const { trie, nodes, kind, missing } = await captureTrie(p.id, q);
+  const rows = rankColumns(
     trie,
     nodes.map((_, k) => k),
   ).map((r) => ({ ...r, node: nodes[r.node] as string }));
+  return { kind, missing: [...missing], ranking: rows };
 }
 
 /** GET …/flamegraph?merge=all: every node summed, each frame with its per-node totals. */
 export async function merged(p: Params, q: z.output<typeof MergedQuery>): Promise<ResponseOf<typeof endpoints.merged>> {
   const { merge: _merge, focus, search, maxNodes, minShare, ...naming } = q;
-  const { trie, nodes } = await captureTrie(p.id, naming);
+  const { trie, nodes, kind, missing } = await captureTrie(p.id, naming);
   const m = mergedFlame(
     trie,
     nodes.map((_, k) => k),
     { focus, search, maxNodes, minShare },
   );
-  return { nodes: [...nodes], root: m.root, total: m.total, truncated: m.truncated, focus: m.focus, focusFound: m.focusFound, search: m.search };
+  return { kind, missing: [...missing], nodes: [...nodes], root: m.root, total: m.total, truncated: m.truncated, focus: m.focus, focusFound: m.focusFound, search: m.search };
 }

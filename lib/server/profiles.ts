@@ -1,4 +1,5 @@
-import type { StackQuery } from '../api/schemas';
+import type { SourceKind, SourceSummary, StackQuery } from '../api/schemas';
+import { defaultSource, sourceOfKind, type SourceRole } from '../api/sources';
 import type { CollapseOptions } from '../profile/collapse';
 import type { Profile } from '../profile/types';
 import { NotFoundError, type CaptureRecord } from '../store';
@@ -17,18 +18,50 @@ export async function getCapture(id: string): Promise<CaptureRecord> {
   return capture;
 }
 
-/** A node's profile, from the cache or the store; NotFoundError when the capture or node is missing. */
-export async function loadProfile(captureId: string, node: string): Promise<Loaded> {
+/**
+ * The source of a host a request reads: the one it names, else the host's default for the
+ * view (its CPU profile for stacks, strace before tracepoints for syscalls); NotFoundError when
+ * the host or the source does not exist.
+ */
+export function pickSource(capture: CaptureRecord, node: string, source: string | undefined, role: SourceRole): SourceSummary {
+  const host = capture.nodes.find((n) => n.name === node);
+  if (!host) throw new NotFoundError(`node ${node}`);
+  const found = source !== undefined ? host.sources.find((s) => s.name === source) : defaultSource(host.sources, role);
+  if (!found) throw new NotFoundError(source !== undefined ? `source ${source} of node ${node}` : `source of node ${node}`);
+  return found;
+}
+
+/** The source of each host of a kind (the first by name when a host has several), for comparisons. */
+export function sourcesOfKind(capture: CaptureRecord, kind: SourceKind): { node: string; source: SourceSummary | null }[] {
+  return capture.nodes.map((n) => ({ node: n.name, source: sourceOfKind(n.sources, kind) ?? null }));
+}
+
+export interface LoadedSource extends Loaded {
+  summary: SourceSummary;
+}
+
+/** A source's profile, from the cache or the store; NotFoundError when the capture, host or source is missing. */
+export async function loadSource(captureId: string, node: string, source: string | undefined, role: SourceRole): Promise<LoadedSource> {
   const capture = await getCapture(captureId);
-  const summary = capture.nodes.find((n) => n.name === node);
-  if (!summary) throw new NotFoundError(`node ${node}`);
+  const summary = pickSource(capture, node, source, role);
+  return { ...(await loadProfile(captureId, node, summary)), summary };
+}
+
+async function loadProfile(captureId: string, node: string, summary: SourceSummary): Promise<Loaded> {
   const { profiles } = caches();
-  const hit = profiles.get(`${captureId}/${node}@${summary.version}`);
+  const hit = profiles.get(`${captureId}/${node}/${summary.name}@${summary.version}`);
   if (hit) return hit;
-  const loaded = await (await getStore()).getProfile(captureId, node);
-  if (!loaded) throw new NotFoundError(`node ${node}`);
-  profiles.set(`${captureId}/${node}@${loaded.version}`, loaded);
+  const loaded = await (await getStore()).getProfile(captureId, node, summary.name);
+  if (!loaded) throw new NotFoundError(`source ${summary.name} of node ${node}`);
+  profiles.set(`${captureId}/${node}/${summary.name}@${loaded.version}`, loaded);
   return loaded;
+}
+
+/** Profiles of the given sources (one per host), loaded one after another. */
+export async function loadSources(captureId: string, picks: readonly { node: string; source: SourceSummary }[]): Promise<LoadedSource[]> {
+  const out: LoadedSource[] = [];
+  for (const p of picks) out.push({ ...(await loadProfile(captureId, p.node, p.source)), summary: p.source });
+  return out;
 }
 
 /** stackcollapse-perf.pl's options and the sample filter of a query. */

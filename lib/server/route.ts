@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { BodyOf, Endpoint, ParamsOf, PathParams, QueryOf, ResponseOf } from '../api/endpoints';
+import { authorize } from './auth';
 import { handle, HttpError, json, parseOr400, searchParams } from './http';
 
 export interface HandlerInput<E extends Endpoint> {
@@ -25,7 +26,8 @@ async function readJson(req: Request): Promise<unknown> {
 }
 
 /**
- * A Next.js route handler for one endpoint of the table: path parameters, query and body are
+ * A Next.js route handler for one endpoint of the table: access is checked first (the
+ * endpoint's `access`, when the server has a token), path parameters, query and body are
  * validated by the endpoint's schemas (400 with the field at fault), the handler's answer is
  * checked against its response type at compile time (and against the schema at run time outside
  * production), and every failure goes through the one error mapper.
@@ -34,6 +36,7 @@ export function route<E extends Endpoint>(endpoint: E, handler: (input: HandlerI
   return (req: Request, ctx: RouteContext<E>): Promise<Response> =>
     handle(async () => {
       const params = parseOr400(endpoint.params, (await ctx?.params) ?? {}, 'path') as ParamsOf<E>;
+      await authorize(req, endpoint.access, (params as { id?: string }).id);
       const query = (endpoint.query ? parseOr400(endpoint.query, searchParams(req), 'query') : undefined) as QueryOf<E>;
       let body: unknown;
       if (endpoint.body === 'stream') body = req.body;

@@ -1,9 +1,9 @@
-import type { StackQuery } from '../api/schemas';
+import type { SourceKind, StackQuery } from '../api/schemas';
+import { defaultKind, sourceOfKind } from '../api/sources';
 import { collapseInto, type CollapseOptions } from '../profile/collapse';
 import { WeightedTrie } from '../profile/weighted-trie';
-import { NotFoundError } from '../store';
 import { caches, type CachedTrie } from './caches';
-import { collapseOptions, getCapture, loadProfile, type Loaded } from './profiles';
+import { collapseOptions, getCapture, loadSource, loadSources, sourcesOfKind, type LoadedSource } from './profiles';
 
 /** Tries being built, so concurrent requests for the same one share the work. */
 const building = new Map<string, Promise<CachedTrie>>();
@@ -21,37 +21,51 @@ async function cachedTrie(key: string, build: () => Promise<CachedTrie>): Promis
   return pending;
 }
 
+export interface CaptureTrie extends CachedTrie {
+  readonly kind: SourceKind;
+  /** Hosts without a source of that kind: not in the trie, and never scored against another kind. */
+  readonly missing: readonly string[];
+}
+
 /**
- * The capture's weighted trie under a query's naming options and sample filter: one column
- * per node, in the capture's node order, built once and cached by the nodes' versions. Every
- * view of the capture (a node's flame graph and folded stacks, the differential and merged
- * graphs, the ranking) reads it.
+ * The capture's weighted trie for one kind of source under a query's naming options and
+ * sample filter: one column per host that has a source of that kind, in host order, built once
+ * and cached by the sources' versions. A host's flame graph and folded stacks, the differential
+ * and merged graphs and the ranking all read it, so they compare like with like.
  */
-export async function captureTrie(id: string, q: Partial<StackQuery>): Promise<CachedTrie> {
+export async function captureTrie(id: string, q: Partial<StackQuery> & { kind?: SourceKind }): Promise<CaptureTrie> {
   const capture = await getCapture(id);
+  const kind = q.kind ?? defaultKind(capture.nodes);
+  const picks = sourcesOfKind(capture, kind);
+  const present = picks.filter((p): p is { node: string; source: NonNullable<(typeof p)['source']> } => p.source !== null);
+  const missing = picks.filter((p) => p.source === null).map((p) => p.node);
   const opts: CollapseOptions = { ...collapseOptions(q), cells: undefined };
-  const key = `capture:${id}:${capture.nodes.map((n) => `${n.name}@${n.version}`).join(',')}?${JSON.stringify(opts)}`;
-  return cachedTrie(key, async () => {
-    const loaded: Loaded[] = [];
-    for (const n of capture.nodes) loaded.push(await loadProfile(id, n.name));
+  const key = `capture:${id}:${kind}:${present.map((p) => `${p.node}/${p.source.name}@${p.source.version}`).join(',')}?${JSON.stringify(opts)}`;
+  const entry = await cachedTrie(key, async () => {
+    const loaded = await loadSources(id, present);
     // Synchronous from here: no other request sees a half-built trie.
     const trie = new WeightedTrie();
     for (const l of loaded) collapseInto(trie, l.profile, opts);
-    return { trie, nodes: capture.nodes.map((n) => n.name) };
+    return { trie, nodes: present.map((p) => p.node) };
   });
+  return { ...entry, kind, missing };
 }
 
-/** One node's column: the capture trie's, or, for a time range or heatmap selection of the node, a trie of its own. */
-export async function nodeColumn(id: string, node: string, q: Partial<StackQuery>): Promise<{ trie: WeightedTrie; column: number; loaded: Loaded }> {
-  const loaded = await loadProfile(id, node);
+/**
+ * One source's column: the capture trie's when the source is the one comparisons read for its
+ * host, else (another source, a time range or a heatmap selection) a trie of its own.
+ */
+export async function sourceColumn(id: string, node: string, source: string | undefined, q: Partial<StackQuery>): Promise<{ trie: WeightedTrie; column: number; loaded: LoadedSource }> {
+  const loaded = await loadSource(id, node, source, 'stacks');
   if (q.fromNs === undefined && q.toNs === undefined && q.sel === undefined) {
-    const { trie, nodes } = await captureTrie(id, q);
-    const column = nodes.indexOf(node);
-    if (column < 0) throw new NotFoundError(`node ${node}`);
-    return { trie, column, loaded };
+    const shared = await captureTrie(id, { ...q, kind: loaded.summary.kind });
+    const column = shared.nodes.indexOf(node);
+    const capture = await getCapture(id);
+    const usual = sourceOfKind(capture.nodes.find((n) => n.name === node)?.sources ?? [], loaded.summary.kind);
+    if (column >= 0 && usual?.name === loaded.summary.name && usual.version === loaded.version) return { trie: shared.trie, column, loaded };
   }
   const opts = collapseOptions(q);
-  const { trie } = await cachedTrie(`node:${id}/${node}@${loaded.version}?${JSON.stringify(opts)}`, async () => {
+  const { trie } = await cachedTrie(`source:${id}/${node}/${loaded.summary.name}@${loaded.version}?${JSON.stringify(opts)}`, async () => {
     const own = new WeightedTrie();
     collapseInto(own, loaded.profile, opts);
     return { trie: own, nodes: [node] };

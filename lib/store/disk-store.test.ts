@@ -1,17 +1,25 @@
-import { mkdtemp, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { parseText, readText } from '../../tests/helpers';
 import { CORPUS } from '../../tests/corpus';
-import { captureStoreContract } from './contract';
+import { encodeProfile } from '../profile/serialize';
+import { captureStoreContract, newSource } from './contract';
 import { DiskStore } from './disk-store';
 
 const profiles = await Promise.all(
   ['real/cluster1/node-c.perf.txt', 'speedscope/sample/profiles/linux-perf/forks.linux-perf.txt'].map(async (f) => (await parseText(readText(path.join(CORPUS, f)))).profile),
 );
 
-const dirs = new WeakMap<DiskStore, string>();
+async function folderBytes(dir: string): Promise<number> {
+  let n = 0;
+  for (const f of await readdir(dir).catch(() => [] as string[])) n += (await stat(path.join(dir, f))).size;
+  return n;
+}
+
+const dirs = new WeakMap<object, string>();
 captureStoreContract('DiskStore (SQLite + files, on a real disk)', {
   open: async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'tracefleet-store-'));
@@ -20,12 +28,13 @@ captureStoreContract('DiskStore (SQLite + files, on a real disk)', {
     return s;
   },
   reopen: async (s) => {
-    const dir = dirs.get(s as DiskStore) as string;
+    const dir = dirs.get(s) as string;
     await s.close();
     const again = await DiskStore.open(dir);
     dirs.set(again, dir);
     return again;
   },
+  bytesOf: (s, captureId) => folderBytes(path.join(dirs.get(s) as string, 'blobs', captureId)),
   profiles: [profiles[0]!, profiles[1]!],
 });
 
@@ -34,18 +43,53 @@ describe('DiskStore files', () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'tracefleet-store-'));
     const s = await DiskStore.open(dir);
     const c = await s.createCapture('c');
-    const up = await s.beginNodeUpload(c.id, 'n');
+    const up = await s.beginSourceUpload(c.id, 'n');
     await up.write(new TextEncoder().encode('kept'));
-    await up.commit(profiles[0]!, {
-      name: 'n', format: 'perf-script', gzip: false, bytes: 4, textBytes: 4, lines: 1, samples: 1, events: [], startNs: 0, endNs: 0, clock: 'boot', hostname: null, warnings: 0, warningDetails: [],
-    });
-    await writeFile(path.join(dir, 'blobs', c.id, 'n~orphan.raw'), 'orphan');
+    await up.commit(profiles[0]!, newSource('perf', 1));
+    await writeFile(path.join(dir, 'blobs', c.id, 'n~perf~orphan.raw'), 'orphan');
     await writeFile(path.join(dir, 'tmp', 'half-written.raw'), 'partial');
+    await mkdir(path.join(dir, 'blobs', 'AAAAAAAAAAAAAAAAAAAAAA'));
     await s.close();
     const again = await DiskStore.open(dir);
     expect((await readdir(path.join(dir, 'blobs', c.id))).sort()).toHaveLength(2);
     expect(await readdir(path.join(dir, 'tmp'))).toEqual([]);
+    expect(await readdir(path.join(dir, 'blobs'))).toEqual([c.id]);
     expect((await again.getCapture(c.id))?.nodes).toHaveLength(1);
+    await again.close();
+  });
+
+  it('migrates a data folder of the one-upload-per-node schema: each node becomes a source named after its kind', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'tracefleet-store-'));
+    await mkdir(path.join(dir, 'blobs', 'QUJDREVGR0hJSktMTU5PUA'), { recursive: true });
+    const db = new Database(path.join(dir, 'tracefleet.db'));
+    db.exec(`CREATE TABLE captures (id TEXT PRIMARY KEY, name TEXT NOT NULL, created_at TEXT NOT NULL);
+      CREATE TABLE nodes (capture_id TEXT NOT NULL REFERENCES captures (id) ON DELETE CASCADE, name TEXT NOT NULL, version TEXT NOT NULL, summary TEXT NOT NULL, PRIMARY KEY (capture_id, name));`);
+    db.prepare('INSERT INTO captures VALUES (?, ?, ?)').run('QUJDREVGR0hJSktMTU5PUA', 'old', '2026-01-01T00:00:00.000Z');
+    // What schema 1 stored (lib/api NodeSummary of that time), and its files.
+    const old = (name: string, format: string, events: string[]) => ({
+      name, format, gzip: false, bytes: 3, textBytes: 3, lines: 1, samples: 2, events: events.map((e) => ({ name: e, samples: 1 })),
+      startNs: 0, endNs: 5, clock: 'boot', hostname: 'host-1', warnings: 0, warningDetails: [], uploadedAt: '2026-01-01T00:00:00.000Z', version: `v-${name}`,
+    });
+    const rows = [old('a', 'perf-script', ['cpu-clock:ppp']), old('b', 'perf-script', ['sched:sched_switch', 'raw_syscalls:sys_enter']), old('c', 'strace', ['syscall'])];
+    for (const r of rows) {
+      db.prepare('INSERT INTO nodes VALUES (?, ?, ?, ?)').run('QUJDREVGR0hJSktMTU5PUA', r.name, r.version, JSON.stringify(r));
+      await writeFile(path.join(dir, 'blobs', 'QUJDREVGR0hJSktMTU5PUA', `${r.name}~${r.version}.raw`), `raw ${r.name}`);
+      await writeFile(path.join(dir, 'blobs', 'QUJDREVGR0hJSktMTU5PUA', `${r.name}~${r.version}.profile`), Buffer.concat(encodeProfile(profiles[0]!)));
+    }
+    db.close();
+
+    const s = await DiskStore.open(dir);
+    const c = await s.getCapture('QUJDREVGR0hJSktMTU5PUA');
+    expect(c?.nodes.map((n) => `${n.name}/${n.sources.map((x) => `${x.name}:${x.kind}`).join(',')}`)).toEqual(['a/perf:perf', 'b/perf-tracepoints:perf-tracepoints', 'c/strace:strace']);
+    expect(c?.nodes[0]?.hostname).toBe('host-1');
+    const raw = await s.openRaw('QUJDREVGR0hJSktMTU5PUA', 'b', 'perf-tracepoints');
+    expect(raw && (await new Response(raw.stream).text())).toBe('raw b');
+    expect((await s.getProfile('QUJDREVGR0hJSktMTU5PUA', 'a', 'perf'))?.profile.samples.length).toBe(profiles[0]!.samples.length);
+    await s.close();
+    // Opening again changes nothing (and keeps the files: the sweep knows their stems).
+    const again = await DiskStore.open(dir);
+    expect((await again.getCapture('QUJDREVGR0hJSktMTU5PUA'))?.nodes).toHaveLength(3);
+    expect(await readdir(path.join(dir, 'blobs', 'QUJDREVGR0hJSktMTU5PUA'))).toHaveLength(6);
     await again.close();
   });
 });

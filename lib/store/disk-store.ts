@@ -1,13 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { mkdir, open, readdir, readFile, rename, rm, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm, unlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import Database from 'better-sqlite3';
-import { NodeSummary as NodeSummarySchema } from '../api/schemas';
+import { SourceSummary as SourceSummarySchema } from '../api/schemas';
+import { sourceKind } from '../api/sources';
 import { decodeProfile, encodeProfile } from '../profile/serialize';
 import type { Profile } from '../profile/types';
-import { NotFoundError, type CaptureListItem, type CaptureRecord, type CaptureStore, type NodeSummary, type NodeUpload } from './types';
+import { NotFoundError, type CaptureListItem, type CaptureRecord, type CaptureStore, type NodeSummary, type SourceSummary, type SourceUpload, type TokenRecord } from './types';
 
 /** 128 random bits, URL-safe: capture ids cannot be guessed. */
 export function newCaptureId(): string {
@@ -18,17 +18,32 @@ function newVersion(): string {
   return randomBytes(9).toString('base64url');
 }
 
-interface NodeRow {
+interface SourceRow {
   capture_id: string;
+  node: string;
   name: string;
   version: string;
+  /** File name stem of the source's blobs inside the capture's folder. */
+  stem: string;
   summary: string;
 }
 
+interface TokenRow {
+  id: string;
+  capture_id: string;
+  secret_hash: string;
+  created_at: string;
+  expires_at: string;
+  revoked: number;
+}
+
+/** Schema version of the database; older ones are migrated when the store opens. */
+const SCHEMA_VERSION = 2;
+
 /**
  * The embedded default store: capture metadata in SQLite (one transaction per change), raw
- * uploads and encoded profiles as files. A node's files are written under a fresh version
- * name and renamed into place before the one transaction that points the node at them, so a
+ * uploads and encoded profiles as files. A source's files are written under a fresh version
+ * name and renamed into place before the one transaction that points the source at them, so a
  * failed or interrupted upload never shows and never touches what was stored before.
  */
 export class DiskStore implements CaptureStore {
@@ -50,14 +65,47 @@ export class DiskStore implements CaptureStore {
         created_at TEXT NOT NULL
       );
       CREATE INDEX IF NOT EXISTS captures_by_time ON captures (created_at DESC);
-      CREATE TABLE IF NOT EXISTS nodes (
+      CREATE TABLE IF NOT EXISTS sources (
         capture_id TEXT NOT NULL REFERENCES captures (id) ON DELETE CASCADE,
+        node TEXT NOT NULL,
         name TEXT NOT NULL,
         version TEXT NOT NULL,
+        stem TEXT NOT NULL,
         summary TEXT NOT NULL,
-        PRIMARY KEY (capture_id, name)
+        PRIMARY KEY (capture_id, node, name)
       );
+      CREATE TABLE IF NOT EXISTS tokens (
+        id TEXT PRIMARY KEY,
+        capture_id TEXT NOT NULL REFERENCES captures (id) ON DELETE CASCADE,
+        secret_hash TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL,
+        revoked INTEGER NOT NULL DEFAULT 0
+      );
+      CREATE INDEX IF NOT EXISTS tokens_by_capture ON tokens (capture_id);
     `);
+    this.migrate();
+  }
+
+  /** Version 1 kept one upload per node (table `nodes`): each becomes a source named after its kind. */
+  private migrate(): void {
+    const version = this.db.pragma('user_version', { simple: true }) as number;
+    if (version >= SCHEMA_VERSION) return;
+    this.db.transaction(() => {
+      const hasNodes = this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'nodes'").get();
+      if (hasNodes) {
+        const rows = this.db.prepare('SELECT capture_id, name, version, summary FROM nodes').all() as { capture_id: string; name: string; version: string; summary: string }[];
+        const insert = this.db.prepare('INSERT OR REPLACE INTO sources (capture_id, node, name, version, stem, summary) VALUES (?, ?, ?, ?, ?, ?)');
+        for (const r of rows) {
+          const old = JSON.parse(r.summary) as Record<string, unknown> & { format: string; events: { name: string }[] };
+          const kind = sourceKind(old.format, old.events.map((e) => e.name));
+          const summary = SourceSummarySchema.parse({ syscalls: 0, slices: 0, capturedOn: null, ...old, node: r.name, name: kind, kind });
+          insert.run(r.capture_id, r.name, kind, r.version, `${r.name}~${r.version}`, JSON.stringify(summary));
+        }
+        this.db.exec('DROP TABLE nodes');
+      }
+      this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
+    })();
   }
 
   static async open(dir: string): Promise<DiskStore> {
@@ -79,23 +127,38 @@ export class DiskStore implements CaptureStore {
   async getCapture(id: string): Promise<CaptureRecord | null> {
     const row = this.db.prepare('SELECT id, name, created_at FROM captures WHERE id = ?').get(id) as { id: string; name: string; created_at: string } | undefined;
     if (!row) return null;
-    const nodes = (this.db.prepare('SELECT * FROM nodes WHERE capture_id = ?').all(id) as NodeRow[]).map(parseSummary).sort((a, b) => byNodeName(a.name, b.name));
-    return { id: row.id, name: row.name, createdAt: row.created_at, nodes };
+    const sources = (this.db.prepare('SELECT * FROM sources WHERE capture_id = ?').all(id) as SourceRow[]).map(parseSummary);
+    return { id: row.id, name: row.name, createdAt: row.created_at, nodes: groupByNode(sources) };
   }
 
-  async listCaptures(limit: number): Promise<CaptureListItem[]> {
+  async listCaptures(limit: number, ids?: readonly string[]): Promise<CaptureListItem[]> {
+    const filter = ids ? `WHERE c.id IN (SELECT value FROM json_each(?))` : '';
     const rows = this.db
       .prepare(
-        `SELECT c.id, c.name, c.created_at, COUNT(n.name) AS node_count,
-                COALESCE(SUM(json_extract(n.summary, '$.samples')), 0) AS samples
-         FROM captures c LEFT JOIN nodes n ON n.capture_id = c.id
+        `SELECT c.id, c.name, c.created_at, COUNT(DISTINCT s.node) AS node_count, COUNT(s.name) AS source_count,
+                COALESCE(SUM(json_extract(s.summary, '$.samples')), 0) AS samples
+         FROM captures c LEFT JOIN sources s ON s.capture_id = c.id ${filter}
          GROUP BY c.id ORDER BY c.created_at DESC, c.rowid DESC LIMIT ?`,
       )
-      .all(limit) as { id: string; name: string; created_at: string; node_count: number; samples: number }[];
-    return rows.map((r) => ({ id: r.id, name: r.name, createdAt: r.created_at, nodeCount: r.node_count, samples: r.samples }));
+      .all(...(ids ? [JSON.stringify(ids)] : []), limit) as { id: string; name: string; created_at: string; node_count: number; source_count: number; samples: number }[];
+    return rows.map((r) => ({ id: r.id, name: r.name, createdAt: r.created_at, nodeCount: r.node_count, sourceCount: r.source_count, samples: r.samples }));
   }
 
-  async beginNodeUpload(captureId: string, node: string): Promise<NodeUpload> {
+  async renameCapture(id: string, name: string): Promise<boolean> {
+    return this.db.prepare('UPDATE captures SET name = ? WHERE id = ?').run(name, id).changes > 0;
+  }
+
+  async deleteCapture(id: string): Promise<boolean> {
+    const deleted = this.db.prepare('DELETE FROM captures WHERE id = ?').run(id).changes > 0;
+    if (deleted) await rm(path.join(this.blobs, id), { recursive: true, force: true });
+    return deleted;
+  }
+
+  async capturesBefore(isoTime: string): Promise<string[]> {
+    return (this.db.prepare('SELECT id FROM captures WHERE created_at < ?').all(isoTime) as { id: string }[]).map((r) => r.id);
+  }
+
+  async beginSourceUpload(captureId: string, node: string): Promise<SourceUpload> {
     if (!this.db.prepare('SELECT 1 FROM captures WHERE id = ?').get(captureId)) throw new NotFoundError('capture');
     await mkdir(this.tmp, { recursive: true }); // cheap, and survives someone cleaning the folder
     const base = path.join(this.tmp, newVersion());
@@ -117,26 +180,34 @@ export class DiskStore implements CaptureStore {
         await fh.sync();
         await closeRaw();
         await writeFileSynced(profileTmp, encodeProfile(profile));
+        const source = partial.name;
         const version = newVersion();
+        const stem = `${node}~${source}~${version}`;
         const dir = path.join(this.blobs, captureId);
         await mkdir(dir, { recursive: true });
-        const files = this.files(captureId, node, version);
+        const files = this.files(captureId, stem);
         await rename(rawTmp, files.raw);
         await rename(profileTmp, files.profile);
         await syncDir(dir);
-        const summary: NodeSummary = { ...partial, name: node, uploadedAt: new Date().toISOString(), version };
-        const previous = this.db.transaction(() => {
-          if (!this.db.prepare('SELECT 1 FROM captures WHERE id = ?').get(captureId)) throw new NotFoundError('capture');
-          const old = this.db.prepare('SELECT version FROM nodes WHERE capture_id = ? AND name = ?').get(captureId, node) as { version: string } | undefined;
-          this.db
-            .prepare(
-              `INSERT INTO nodes (capture_id, name, version, summary) VALUES (?, ?, ?, ?)
-               ON CONFLICT (capture_id, name) DO UPDATE SET version = excluded.version, summary = excluded.summary`,
-            )
-            .run(captureId, node, version, JSON.stringify(summary));
-          return old?.version;
-        })();
-        if (previous) await this.removeFiles(captureId, node, previous);
+        const summary: SourceSummary = { ...partial, node, name: source, uploadedAt: new Date().toISOString(), version };
+        let previous: string | undefined;
+        try {
+          previous = this.db.transaction(() => {
+            if (!this.db.prepare('SELECT 1 FROM captures WHERE id = ?').get(captureId)) throw new NotFoundError('capture');
+            const old = this.sourceRow(captureId, node, source);
+            this.db
+              .prepare(
+                `INSERT INTO sources (capture_id, node, name, version, stem, summary) VALUES (?, ?, ?, ?, ?, ?)
+                 ON CONFLICT (capture_id, node, name) DO UPDATE SET version = excluded.version, stem = excluded.stem, summary = excluded.summary`,
+              )
+              .run(captureId, node, source, version, stem, JSON.stringify(summary));
+            return old?.stem;
+          })();
+        } catch (err) {
+          await this.removeFiles(captureId, stem);
+          throw err;
+        }
+        if (previous) await this.removeFiles(captureId, previous);
         return summary;
       },
       abort: async () => {
@@ -147,13 +218,13 @@ export class DiskStore implements CaptureStore {
     };
   }
 
-  async getProfile(captureId: string, node: string): Promise<{ profile: Profile; version: string } | null> {
+  async getProfile(captureId: string, node: string, source: string): Promise<{ profile: Profile; version: string } | null> {
     // A re-upload may replace the files between reading the row and the file: read again then.
     for (let attempt = 0; ; attempt++) {
-      const row = this.nodeRow(captureId, node);
+      const row = this.sourceRow(captureId, node, source);
       if (!row) return null;
       try {
-        const bytes = await readFile(this.files(captureId, node, row.version).profile);
+        const bytes = await readFile(this.files(captureId, row.stem).profile);
         return { profile: decodeProfile(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length)), version: row.version };
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || attempt >= 2) throw err;
@@ -161,49 +232,86 @@ export class DiskStore implements CaptureStore {
     }
   }
 
-  async openRaw(captureId: string, node: string): Promise<{ stream: ReadableStream<Uint8Array>; bytes: number; gzip: boolean } | null> {
-    const row = this.nodeRow(captureId, node);
-    if (!row) return null;
-    const file = this.files(captureId, node, row.version).raw;
-    const { size } = await stat(file);
-    const summary = parseSummary(row);
-    return { stream: Readable.toWeb(createReadStream(file)) as ReadableStream<Uint8Array>, bytes: size, gzip: summary.gzip };
+  async openRaw(captureId: string, node: string, source: string): Promise<{ stream: ReadableStream<Uint8Array>; bytes: number; gzip: boolean } | null> {
+    for (let attempt = 0; ; attempt++) {
+      const row = this.sourceRow(captureId, node, source);
+      if (!row) return null;
+      // Open first, then measure the open file: a re-upload that replaces it cannot empty the reply.
+      const fh = await open(this.files(captureId, row.stem).raw, 'r').catch((err: NodeJS.ErrnoException) => {
+        if (err.code === 'ENOENT' && attempt < 2) return null;
+        throw err;
+      });
+      if (!fh) continue;
+      const { size } = await fh.stat();
+      const stream = Readable.toWeb(fh.createReadStream({ autoClose: true })) as ReadableStream<Uint8Array>;
+      return { stream, bytes: size, gzip: parseSummary(row).gzip };
+    }
+  }
+
+  async deleteSource(captureId: string, node: string, source: string): Promise<boolean> {
+    const row = this.sourceRow(captureId, node, source);
+    if (!row) return false;
+    this.db.prepare('DELETE FROM sources WHERE capture_id = ? AND node = ? AND name = ? AND version = ?').run(captureId, node, source, row.version);
+    await this.removeFiles(captureId, row.stem);
+    return true;
   }
 
   async deleteNode(captureId: string, node: string): Promise<boolean> {
-    const row = this.nodeRow(captureId, node);
-    if (!row) return false;
-    this.db.prepare('DELETE FROM nodes WHERE capture_id = ? AND name = ? AND version = ?').run(captureId, node, row.version);
-    await this.removeFiles(captureId, node, row.version);
+    const rows = this.db.prepare('SELECT * FROM sources WHERE capture_id = ? AND node = ?').all(captureId, node) as SourceRow[];
+    if (rows.length === 0) return false;
+    this.db.prepare('DELETE FROM sources WHERE capture_id = ? AND node = ?').run(captureId, node);
+    for (const r of rows) await this.removeFiles(captureId, r.stem);
     return true;
+  }
+
+  async addToken(token: TokenRecord, secretHash: string): Promise<void> {
+    this.db
+      .prepare('INSERT INTO tokens (id, capture_id, secret_hash, created_at, expires_at, revoked) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(token.id, token.captureId, secretHash, token.createdAt, token.expiresAt, token.revoked ? 1 : 0);
+  }
+
+  async getToken(id: string): Promise<{ token: TokenRecord; secretHash: string } | null> {
+    const row = this.db.prepare('SELECT * FROM tokens WHERE id = ?').get(id) as TokenRow | undefined;
+    return row ? { token: tokenOf(row), secretHash: row.secret_hash } : null;
+  }
+
+  async listTokens(captureId: string): Promise<TokenRecord[]> {
+    return (this.db.prepare('SELECT * FROM tokens WHERE capture_id = ? ORDER BY created_at').all(captureId) as TokenRow[]).map(tokenOf);
+  }
+
+  async revokeToken(captureId: string, id: string): Promise<boolean> {
+    return this.db.prepare('UPDATE tokens SET revoked = 1 WHERE id = ? AND capture_id = ?').run(id, captureId).changes > 0;
   }
 
   async close(): Promise<void> {
     this.db.close();
   }
 
-  private nodeRow(captureId: string, node: string): NodeRow | undefined {
-    return this.db.prepare('SELECT * FROM nodes WHERE capture_id = ? AND name = ?').get(captureId, node) as NodeRow | undefined;
+  private sourceRow(captureId: string, node: string, source: string): SourceRow | undefined {
+    return this.db.prepare('SELECT * FROM sources WHERE capture_id = ? AND node = ? AND name = ?').get(captureId, node, source) as SourceRow | undefined;
   }
 
-  /** Node names match [A-Za-z0-9._-]: `name~version.ext` is always a plain file name inside the capture's folder. */
-  private files(captureId: string, node: string, version: string) {
+  /** Node and source names match [A-Za-z0-9._-]: `stem.ext` is always a plain file name inside the capture's folder. */
+  private files(captureId: string, stem: string) {
     const dir = path.join(this.blobs, captureId);
-    return { raw: path.join(dir, `${node}~${version}.raw`), profile: path.join(dir, `${node}~${version}.profile`) };
+    return { raw: path.join(dir, `${stem}.raw`), profile: path.join(dir, `${stem}.profile`) };
   }
 
-  private async removeFiles(captureId: string, node: string, version: string): Promise<void> {
-    const f = this.files(captureId, node, version);
+  private async removeFiles(captureId: string, stem: string): Promise<void> {
+    const f = this.files(captureId, stem);
     await unlink(f.raw).catch(() => undefined);
     await unlink(f.profile).catch(() => undefined);
   }
 
-  /** Deletes files no row points at (left by a crash between the rename and the transaction). */
+  /** Deletes files no row points at (left by a crash between the rename and the transaction), and folders of deleted captures. */
   private async sweep(): Promise<void> {
-    const live = new Set(
-      (this.db.prepare('SELECT capture_id, name, version FROM nodes').all() as NodeRow[]).map((r) => `${r.capture_id}/${r.name}~${r.version}`),
-    );
+    const live = new Set((this.db.prepare('SELECT capture_id, stem FROM sources').all() as SourceRow[]).map((r) => `${r.capture_id}/${r.stem}`));
+    const captures = new Set((this.db.prepare('SELECT id FROM captures').all() as { id: string }[]).map((r) => r.id));
     for (const captureId of await readdir(this.blobs).catch(() => [] as string[])) {
+      if (!captures.has(captureId)) {
+        await rm(path.join(this.blobs, captureId), { recursive: true, force: true });
+        continue;
+      }
       for (const file of await readdir(path.join(this.blobs, captureId)).catch(() => [] as string[])) {
         const stem = file.replace(/\.(raw|profile)$/, '');
         if (!live.has(`${captureId}/${stem}`)) await unlink(path.join(this.blobs, captureId, file)).catch(() => undefined);
@@ -212,13 +320,33 @@ export class DiskStore implements CaptureStore {
   }
 }
 
+/** Sources grouped into hosts, both in natural name order. */
+function groupByNode(sources: readonly SourceSummary[]): NodeSummary[] {
+  const byNode = new Map<string, SourceSummary[]>();
+  for (const s of sources) {
+    let list = byNode.get(s.node);
+    if (!list) byNode.set(s.node, (list = []));
+    list.push(s);
+  }
+  return [...byNode.entries()]
+    .sort(([a], [b]) => byNodeName(a, b))
+    .map(([name, list]) => {
+      list.sort((a, b) => byNodeName(a.name, b.name));
+      return { name, hostname: list.find((s) => s.hostname)?.hostname ?? null, sources: list };
+    });
+}
+
+function tokenOf(row: TokenRow): TokenRecord {
+  return { id: row.id, captureId: row.capture_id, createdAt: row.created_at, expiresAt: row.expires_at, revoked: row.revoked !== 0 };
+}
+
 /** Natural order: node-2 before node-10. */
 export function byNodeName(a: string, b: string): number {
   return a.localeCompare(b, 'en', { numeric: true }) || (a < b ? -1 : a > b ? 1 : 0);
 }
 
-function parseSummary(row: NodeRow): NodeSummary {
-  return NodeSummarySchema.parse(JSON.parse(row.summary));
+function parseSummary(row: SourceRow): SourceSummary {
+  return SourceSummarySchema.parse(JSON.parse(row.summary));
 }
 
 async function writeAll(fh: FileHandle, chunk: Uint8Array): Promise<void> {

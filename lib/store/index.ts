@@ -1,3 +1,3 @@
-export type { CaptureStore, CaptureRecord, CaptureListItem, NodeSummary, NodeUpload } from './types';
+export type { CaptureStore, CaptureRecord, CaptureListItem, NewSource, NodeSummary, SourceSummary, SourceUpload, TokenRecord } from './types';
 export { NotFoundError } from './types';
 export { DiskStore, newCaptureId } from './disk-store';

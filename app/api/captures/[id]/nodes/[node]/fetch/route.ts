@@ -1,12 +1,12 @@
 import { endpoints } from '@/lib/api/endpoints';
-import { fetchNode } from '@/lib/server/captures';
+import { fetchSource } from '@/lib/server/captures';
 import { route } from '@/lib/server/route';
 
 export const dynamic = 'force-dynamic';
 
 /**
- * POST /api/captures/{id}/nodes/{node}/fetch {"url": "https://…"[, "arch"]} → 201 with the node's
- * summary: the server downloads the capture (streamed, as an upload would be). Private and
- * local addresses are refused unless TRACEFLEET_FETCH_ALLOW_PRIVATE=1.
+ * POST /api/captures/{id}/nodes/{node}/fetch {"url": "https://…"[, "arch", "source"]} → 201 with
+ * the source's summary: the server downloads the capture (streamed, as an upload would be).
+ * Private and local addresses are refused unless TRACEFLEET_FETCH_ALLOW_PRIVATE=1.
  */
-export const POST = route(endpoints.fetchNode, ({ params, body }) => fetchNode(params, body));
+export const POST = route(endpoints.fetchNode, ({ params, body }) => fetchSource(params, body));
