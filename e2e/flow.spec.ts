@@ -8,10 +8,13 @@ test('drop four perf dumps, search, zoom, and share the exact view', async ({ pa
   await page.goto('/');
   await dropFiles(page, '[data-testid=drop-zone]', CLUSTER1);
 
-  // One row per file, named after the `# hostname :` header.
+  // One row per file, its host named after the `# hostname :` header, its source after its kind.
   const rows = page.getByTestId('upload-row');
   await expect(rows).toHaveCount(4);
-  for (const n of ['a', 'b', 'c', 'd']) await expect(page.getByLabel(`node name for node-${n}.perf.txt`)).toHaveValue(`cluster1-node-${n}`);
+  for (const n of ['a', 'b', 'c', 'd']) {
+    await expect(page.getByLabel(`host for node-${n}.perf.txt`)).toHaveValue(`cluster1-node-${n}`);
+    await expect(page.getByLabel(`source for node-${n}.perf.txt`)).toHaveValue('perf');
+  }
   await page.getByTestId('upload-button').click();
   // Each file goes through sending → parsing → done; the page then opens the capture.
   await page.waitForURL(/\/c\/[A-Za-z0-9_-]{22}/);

@@ -6,7 +6,7 @@ import { captureUrl, endpointPath, endpoints } from '@/lib/api/endpoints';
 import { NODE_NAME_PATTERN } from '@/lib/api/schemas';
 import { rememberCapture } from '@/lib/client/auth';
 import { sendJson } from '@/lib/client/fetcher';
-import { putSource, suggestNodeName, toNodeName } from '@/lib/client/upload';
+import { describeFile, fileStem, groupHosts, putSource } from '@/lib/client/upload';
 import { formatBytes, formatCount } from '@/lib/viz/format';
 import styles from './UploadPanel.module.css';
 
@@ -17,11 +17,34 @@ interface Entry {
   /** A file to send, or a URL for the server to fetch. */
   file: File | null;
   url?: string;
+  /** What the file name and first page say, once read. */
+  stem: string;
+  hostname: string | null;
+  kind: string | null;
+  /** The host and source it becomes (editable; `edited` stops the automatic naming). */
   node: string;
-  fromHeader: boolean;
+  source: string;
+  edited: boolean;
   status: Status;
   sent: number;
   message?: string;
+}
+
+/**
+ * Names every file not edited by hand: its host from the grouping of stems and hostnames, its
+ * source after its kind, numbered when a host has two of one kind.
+ */
+function autoName(entries: Entry[]): Entry[] {
+  const hosts = groupHosts(entries.map((e) => ({ stem: e.stem, hostname: e.hostname })));
+  const named = entries.map((e, i) => (e.edited ? e : { ...e, node: hosts[i] as string, source: e.kind ?? 'perf' }));
+  const taken = new Set(named.filter((e) => e.edited).map((e) => `${e.node}/${e.source}`));
+  return named.map((e) => {
+    if (e.edited) return e;
+    let source = e.source;
+    for (let i = 2; taken.has(`${e.node}/${source}`); i++) source = `${e.source}-${i}`;
+    taken.add(`${e.node}/${source}`);
+    return { ...e, source };
+  });
 }
 
 const PARALLEL_UPLOADS = 4;
@@ -39,21 +62,12 @@ export function UploadPanel() {
   const patch = (key: number, p: Partial<Entry>) => setEntries((es) => es.map((e) => (e.key === key ? { ...e, ...p } : e)));
 
   const onDrop = useCallback(async (files: File[]) => {
-    const added = files.map((file) => ({ key: nextKey++, file, node: '', fromHeader: false, status: 'ready' as Status, sent: 0 }));
-    setEntries((es) => [...es.filter((e) => e.status !== 'done'), ...added]);
+    const added: Entry[] = files.map((file) => ({ key: nextKey++, file, stem: fileStem(file.name), hostname: null, kind: null, node: fileStem(file.name), source: '', edited: false, status: 'ready', sent: 0 }));
+    setEntries((es) => autoName([...es.filter((e) => e.status !== 'done'), ...added]));
     setCaptureId(null);
     setError(null);
-    await Promise.all(
-      added.map(async (e) => {
-        const s = await suggestNodeName(e.file);
-        setEntries((es) => {
-          const taken = new Set(es.filter((x) => x.key !== e.key).map((x) => x.node));
-          let node = s.name;
-          for (let i = 2; taken.has(node); i++) node = `${s.name}-${i}`;
-          return es.map((x) => (x.key === e.key ? { ...x, node, fromHeader: s.fromHeader } : x));
-        });
-      }),
-    );
+    const described = await Promise.all(added.map(async (e) => ({ key: e.key, ...(await describeFile(e.file as File)) })));
+    setEntries((es) => autoName(es.map((x) => ({ ...x, ...described.find((d) => d.key === x.key) }))));
   }, []);
 
   const { getRootProps, getInputProps, isDragActive } = useDropzone({ onDrop, multiple: true, disabled: busy });
@@ -61,14 +75,22 @@ export function UploadPanel() {
   const addUrl = () => {
     const url = urlText.trim();
     if (!/^https?:\/\/\S+$/i.test(url)) return setError('enter an http:// or https:// URL');
-    const stem = decodeURIComponent(url.replace(/[?#].*$/, '').split('/').pop() ?? '').replace(/\..*$/, '');
-    setEntries((es) => [...es, { key: nextKey++, file: null, url, node: toNodeName(stem || 'node'), fromHeader: false, status: 'ready', sent: 0 }]);
+    let last = url.split('/').pop() ?? '';
+    try {
+      last = decodeURIComponent(last);
+    } catch {
+      // a name with a stray % stays as it is
+    }
+    const stem = fileStem(last || 'node');
+    setEntries((es) => autoName([...es, { key: nextKey++, file: null, url, stem, hostname: null, kind: null, node: stem, source: '', edited: false, status: 'ready', sent: 0 }]));
     setUrlText('');
     setError(null);
   };
 
-  const names = entries.map((e) => e.node);
-  const invalid = entries.filter((e) => !NODE_NAME_PATTERN.test(e.node) || names.indexOf(e.node) !== names.lastIndexOf(e.node));
+  const pairs = entries.map((e) => `${e.node}/${e.source}`);
+  // A URL's source may stay blank: the server names it after the kind it finds.
+  const invalid = entries.filter((e) => !NODE_NAME_PATTERN.test(e.node) || (e.source !== '' && !NODE_NAME_PATTERN.test(e.source)) || (e.file && !e.source) || pairs.indexOf(`${e.node}/${e.source}`) !== pairs.lastIndexOf(`${e.node}/${e.source}`));
+  const hostList = [...new Set(entries.map((e) => e.node))];
   const pending = entries.filter((e) => e.status === 'ready' || e.status === 'error');
 
   const upload = async () => {
@@ -89,8 +111,8 @@ export function UploadPanel() {
           patch(e.key, { status: e.file ? 'uploading' : 'parsing', sent: 0, message: undefined });
           try {
             const summary = e.file
-              ? await putSource(endpointPath(endpoints.putNode, { id: id as string, node: e.node }), id as string, e.file, (p) => patch(e.key, { sent: p.sent, status: p.parsing ? 'parsing' : 'uploading' }))
-              : await sendJson(endpoints.fetchNode, { id: id as string, node: e.node }, { url: e.url ?? '' });
+              ? await putSource(endpointPath(endpoints.putSource, { id: id as string, node: e.node, source: e.source }), id as string, e.file, (p) => patch(e.key, { sent: p.sent, status: p.parsing ? 'parsing' : 'uploading' }))
+              : await sendJson(endpoints.fetchNode, { id: id as string, node: e.node }, { url: e.url ?? '', source: e.source || undefined });
             patch(e.key, { status: 'done', sent: e.file?.size ?? 0, message: `${formatCount(summary.samples)} records · ${summary.format}${summary.warnings ? ` · ${summary.warnings} warnings` : ''}` });
           } catch (err) {
             failed++;
@@ -111,9 +133,10 @@ export function UploadPanel() {
     <section className={styles.panel}>
       <div {...getRootProps({ className: `${styles.drop} ${isDragActive ? styles.active : ''}` })} data-testid="drop-zone">
         <input {...getInputProps()} data-testid="file-input" />
-        <strong>Drop one capture file per node</strong>
+        <strong>Drop the capture files of every host</strong>
         <span className="muted">
-          perf script (with or without <code>--header</code>), folded stacks · plain or gzip · or click to choose files
+          perf script (also tracepoints), ftrace / trace-cmd text, strace -f -ttt -T, folded stacks · plain or gzip · or click to choose files. Files of one host (same name stem, or
+          the same <code># hostname</code>) become that host&apos;s sources.
         </span>
       </div>
       <div className={styles.urlRow}>
@@ -136,17 +159,27 @@ export function UploadPanel() {
             Capture name{' '}
             <input value={name} onChange={(e) => setName(e.target.value)} placeholder="e.g. checkout latency, 4 nodes" maxLength={200} disabled={busy} />
           </label>
+          <p className="muted" data-testid="host-summary">
+            {hostList.length} host{hostList.length === 1 ? '' : 's'}:{' '}
+            {hostList.map((h, i) => (
+              <span key={h}>
+                {i > 0 ? '; ' : ''}
+                <strong>{h}</strong> ({entries.filter((e) => e.node === h).map((e) => e.source || 'named by the server').join(', ')})
+              </span>
+            ))}
+          </p>
           <table className={styles.table}>
             <thead>
               <tr>
                 <th>File</th>
-                <th>Node name</th>
+                <th>Host</th>
+                <th>Source</th>
                 <th>Size</th>
                 <th>Progress</th>
               </tr>
             </thead>
             <tbody>
-              {entries.map((e) => {
+              {[...entries].sort((a, b) => (a.node < b.node ? -1 : a.node > b.node ? 1 : a.key - b.key)).map((e) => {
                 const bad = invalid.includes(e);
                 const size = e.file?.size ?? 0;
                 const pct = e.file ? (size > 0 ? Math.round((100 * e.sent) / size) : 100) : e.status === 'done' ? 100 : 0;
@@ -155,13 +188,25 @@ export function UploadPanel() {
                     <td className="mono">{e.file ? e.file.name : e.url}</td>
                     <td>
                       <input
-                        aria-label={`node name for ${e.file ? e.file.name : e.url}`}
+                        aria-label={`host for ${e.file ? e.file.name : e.url}`}
                         className={bad ? styles.bad : ''}
                         value={e.node}
                         disabled={busy || e.status === 'done'}
-                        onChange={(ev) => patch(e.key, { node: ev.target.value })}
+                        onChange={(ev) => patch(e.key, { node: ev.target.value, edited: true })}
+                        data-testid="host-input"
                       />
-                      {e.fromHeader && <span className={styles.hint}> from # hostname</span>}
+                      {e.hostname === e.node && <span className={styles.hint}> from # hostname</span>}
+                    </td>
+                    <td>
+                      <input
+                        aria-label={`source for ${e.file ? e.file.name : e.url}`}
+                        className={`${styles.source} ${bad ? styles.bad : ''}`}
+                        value={e.source}
+                        placeholder={e.file ? '' : 'by kind'}
+                        disabled={busy || e.status === 'done'}
+                        onChange={(ev) => patch(e.key, { source: ev.target.value, edited: true })}
+                        data-testid="source-input"
+                      />
                     </td>
                     <td className="muted">{e.file ? formatBytes(e.file.size) : 'URL'}</td>
                     <td className={styles.progressCell}>
@@ -186,8 +231,8 @@ export function UploadPanel() {
               {busy ? 'Uploading…' : `Upload ${pending.length} file${pending.length === 1 ? '' : 's'}`}
             </button>
             {!busy && <button onClick={() => setEntries([])}>Clear</button>}
-            {invalid.length > 0 && <span className="error">Node names must be unique, 1–128 characters of A–Z a–z 0–9 . _ -</span>}
-            {captureId && !busy && entries.some((e) => e.status === 'error') && <a href={captureUrl(captureId)}>Open the capture with the nodes that worked</a>}
+            {invalid.length > 0 && <span className="error">Each host&apos;s source names must differ; host and source names are 1–128 characters of A–Z a–z 0–9 . _ -</span>}
+            {captureId && !busy && entries.some((e) => e.status === 'error') && <a href={captureUrl(captureId)}>Open the capture with the files that worked</a>}
             {error && <span className="error">{error}</span>}
           </div>
         </div>

@@ -1,5 +1,6 @@
 'use client';
-import { NODE_NAME_PATTERN, SourceSummary } from '../api/schemas';
+import { NODE_NAME_PATTERN, SourceSummary, type SourceKind } from '../api/schemas';
+import { isTracepoint } from '../api/sources';
 import { authHeaders } from './auth';
 import { ApiError } from './fetcher';
 import { ErrorBody } from '../api/schemas';
@@ -36,14 +37,61 @@ export function toNodeName(raw: string): string {
   return NODE_NAME_PATTERN.test(s) ? s : 'node';
 }
 
-/** The `# hostname :` of a perf script --header block, else the file name without extensions. */
-export async function suggestNodeName(file: File): Promise<{ name: string; fromHeader: boolean }> {
+/** A file name without its folder and extensions (`node-a.strace.txt.gz` → `node-a`). */
+export function fileStem(name: string): string {
+  const base = name.replace(/^.*[\\/]/, '').replace(/[?#].*$/, '');
+  const stem = base.includes('.') && !base.startsWith('.') ? base.slice(0, base.indexOf('.')) : base;
+  return toNodeName(stem || base);
+}
+
+const STRACE_LINE = /^(\[pid\s+\d+\]\s+|\d+\s+)?((\d+\.\d+|\d\d:\d\d:\d\d(\.\d+)?)\s+)?([a-z_][a-z0-9_]*\(|<\.\.\.|\+\+\+|---)/;
+const PERF_EVENT = /\d+\.\d+:\s+(?:\d+\s+)?([^\s:][^\s]*?):\s/;
+const FOLDED_LINE = /^\S.*;.*\s\d+(\.\d+)?$/;
+
+/**
+ * What a capture holds, guessed from its first page the way the server's sniffers decide it,
+ * to name its source before it is sent (the server detects the kind itself; this only names).
+ */
+export function guessKind(head: string): SourceKind {
+  if (/^# tracer:/m.test(head)) return 'ftrace';
+  if (/^(cpus=\d+|version = \d+|\s*CPU \d+ is empty)\s*$/m.test(head)) return 'trace-cmd';
+  const lines = head.split('\n').filter((l) => l.trim() && !l.startsWith('#')).slice(0, 200);
+  if (lines.length > 0 && lines.filter((l) => STRACE_LINE.test(l)).length >= lines.length * 0.5) return 'strace';
+  if (lines.length > 0 && lines.every((l) => FOLDED_LINE.test(l) || !l.includes(';'))  && lines.some((l) => FOLDED_LINE.test(l))) return 'folded';
+  const events = lines.map((l) => PERF_EVENT.exec(l)?.[1]).filter((e): e is string => !!e);
+  return events.length > 0 && events.every(isTracepoint) ? 'perf-tracepoints' : 'perf';
+}
+
+/** What the first page of a file says: the `# hostname :` of a perf script --header block, and its kind. */
+export async function describeFile(file: File): Promise<{ hostname: string | null; kind: SourceKind }> {
   const head = await readHead(file).catch(() => '');
   const m = /^#\s*hostname\s*:\s*(\S.*?)\s*$/m.exec(head);
-  if (m?.[1]) return { name: toNodeName(m[1]), fromHeader: true };
-  const base = file.name.replace(/^.*[\\/]/, '');
-  const stem = base.includes('.') && !base.startsWith('.') ? base.slice(0, base.indexOf('.')) : base;
-  return { name: toNodeName(stem || base), fromHeader: false };
+  return { hostname: m?.[1] ? toNodeName(m[1]) : null, kind: guessKind(head) };
+}
+
+/**
+ * Hosts for a set of files: files with the same stem (`node-a.perf.txt`, `node-a.strace.txt`)
+ * or the same `# hostname` are one host, named after the hostname when one of its files gives
+ * it, else after the stem. Returns each file's host, in input order.
+ */
+export function groupHosts(files: readonly { stem: string; hostname: string | null }[]): string[] {
+  const parent = files.map((_, i) => i);
+  const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i] as number)));
+  const byKey = new Map<string, number>();
+  files.forEach((f, i) => {
+    for (const key of [`stem:${f.stem}`, f.hostname ? `host:${f.hostname}` : null]) {
+      if (!key) continue;
+      const j = byKey.get(key);
+      if (j === undefined) byKey.set(key, i);
+      else parent[find(i)] = find(j);
+    }
+  });
+  const names = new Map<number, string>();
+  files.forEach((f, i) => {
+    const root = find(i);
+    if (f.hostname && !names.has(root)) names.set(root, f.hostname);
+  });
+  return files.map((f, i) => names.get(find(i)) ?? (files[find(i)] as { stem: string }).stem);
 }
 
 export interface UploadProgress {
