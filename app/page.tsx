@@ -1,45 +1,18 @@
-import Link from 'next/link';
-import { captureUrl } from '@/lib/api/endpoints';
-import { listCaptures } from '@/lib/server/captures';
-import { formatCount } from '@/lib/viz/format';
+import { CaptureList } from '@/components/captures/CaptureList';
 import { UploadPanel } from '@/components/drop-zone/UploadPanel';
+import { writesGuarded } from '@/lib/server/auth';
+import { listCaptures } from '@/lib/server/captures';
 
 export const dynamic = 'force-dynamic';
 
 export default async function Home() {
-  const { captures } = await listCaptures(50);
+  // With a server token, the list of every capture is not public: the browser lists what it knows.
+  const open = !writesGuarded();
+  const initial = open ? (await listCaptures(50)).captures : null;
   return (
     <main className="page">
       <UploadPanel />
-      <section style={{ marginTop: 28 }}>
-        <h2 style={{ fontSize: 16 }}>Recent captures</h2>
-        {captures.length === 0 ? (
-          <p className="muted">No captures yet. Drop one perf script dump per node above, or push them with curl (see the README).</p>
-        ) : (
-          <table className="list" data-testid="recent-captures">
-            <thead>
-              <tr>
-                <th>Capture</th>
-                <th>Nodes</th>
-                <th>Samples</th>
-                <th>Created</th>
-              </tr>
-            </thead>
-            <tbody>
-              {captures.map((c) => (
-                <tr key={c.id}>
-                  <td>
-                    <Link href={captureUrl(c.id)}>{c.name}</Link>
-                  </td>
-                  <td>{c.nodeCount}</td>
-                  <td>{formatCount(c.samples)}</td>
-                  <td className="muted">{c.createdAt.replace('T', ' ').slice(0, 19)} UTC</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
-      </section>
+      <CaptureList open={open} initial={initial} />
     </main>
   );
 }

@@ -43,6 +43,11 @@ interface Tail {
   readonly flags: number;
 }
 
+/** A callchain's frame lines are indented (tab or spaces). */
+function isIndented(c: number): boolean {
+  return c === 9 || c === 32;
+}
+
 /** What a line turned out to be. */
 const Kind = { Other: 0, Record: 1 } as const;
 type Kind = (typeof Kind)[keyof typeof Kind];
@@ -78,6 +83,10 @@ class PerfScriptParser implements TextSink {
   chunk(text: string): void {
     const n = text.length;
     let pos = 0;
+    // The first blank line at or after some point of this chunk (n + 1: none). Searches for the
+    // end of a callchain block start where the last one ended, so scanning stays linear even
+    // when blank lines are far apart (tracepoint records have no callchain and no blank line).
+    let blankAt = -1;
     while (pos < n) {
       let nl = text.indexOf('\n', pos);
       if (nl < 0) nl = n;
@@ -87,10 +96,12 @@ class PerfScriptParser implements TextSink {
         pos = nl + 1;
         continue;
       }
-      if (this.line(text.slice(pos, nl), lineNo) === Kind.Record && this.depth === 0) {
+      if (this.line(text.slice(pos, nl), lineNo) === Kind.Record && this.depth === 0 && isIndented(text.charCodeAt(nl + 1))) {
         // Most callchains repeat: look the whole block up (bucket by a sampled hash, then an
         // exact comparison) before reading it line by line.
-        const end = text.indexOf('\n\n', nl);
+        if (blankAt < nl) blankAt = text.indexOf('\n\n', nl);
+        if (blankAt < 0) blankAt = n + 1;
+        const end = blankAt <= n ? blankAt : -1;
         if (end >= 0) {
           const length = end - nl;
           const addr = blockKey(text, nl + 1, end + 1);

@@ -15,6 +15,9 @@ SECS=30
 FTRACE=0
 STRACE_PID=''
 NODE=''
+# perf and strace as found on PATH, unless given (PERF=/opt/perf/bin/perf sh agent.sh ...).
+PERF=${PERF:-perf}
+STRACE=${STRACE:-strace}
 
 say() { printf 'tracefleet-agent: %s\n' "$*" >&2; }
 die() { say "error: $*"; exit 1; }
@@ -63,30 +66,31 @@ NODE=$(printf '%s' "$NODE" | tr -c 'A-Za-z0-9._-' '-' | cut -c1-128)
 for tool in curl gzip; do
   command -v "$tool" >/dev/null 2>&1 || die "$tool is not installed"
 done
-command -v perf >/dev/null 2>&1 || die "perf is not installed (Debian: apt-get install linux-perf; Ubuntu: apt-get install linux-tools-\$(uname -r); RHEL/Fedora: dnf install perf)"
+command -v "$PERF" >/dev/null 2>&1 || die "perf is not installed (Debian: apt-get install linux-perf; Ubuntu: apt-get install linux-tools-\$(uname -r); RHEL/Fedora: dnf install perf)"
 if [ "$(id -u)" != 0 ]; then
   paranoid=$(cat /proc/sys/kernel/perf_event_paranoid 2>/dev/null || echo 2)
   if [ "$paranoid" -gt 0 ]; then
     die "kernel.perf_event_paranoid is $paranoid, which forbids system-wide recording: run as root, or sysctl -w kernel.perf_event_paranoid=-1"
   fi
 fi
-if [ -n "$STRACE_PID" ]; then command -v strace >/dev/null 2>&1 || die "strace is not installed (apt-get install strace)"; fi
+if [ -n "$STRACE_PID" ]; then command -v "$STRACE" >/dev/null 2>&1 || die "strace is not installed (apt-get install strace)"; fi
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/tracefleet.XXXXXX") || die "cannot make a temporary folder"
 trap 'rm -rf "$tmp"' EXIT
 trap 'exit 130' INT TERM
 
 say "recording $NODE for $SECS s ..."
-perf record -F 99 -a -g -o "$tmp/cpu.data" -- sleep "$SECS" >"$tmp/cpu.log" 2>&1 &
+"$PERF" record -F 99 -a -g -o "$tmp/cpu.data" -- sleep "$SECS" >"$tmp/cpu.log" 2>&1 &
 cpu_pid=$!
 tp_pid=''
 if [ "$FTRACE" = 1 ]; then
-  perf record -e sched:sched_switch -e raw_syscalls:sys_enter -e raw_syscalls:sys_exit -a -o "$tmp/tp.data" -- sleep "$SECS" >"$tmp/tp.log" 2>&1 &
+  # --exclude-perf: perf's own writes of what it records would otherwise feed the syscall events.
+  "$PERF" record -e sched:sched_switch -e raw_syscalls:sys_enter --exclude-perf -e raw_syscalls:sys_exit --exclude-perf -a -o "$tmp/tp.data" -- sleep "$SECS" >"$tmp/tp.log" 2>&1 &
   tp_pid=$!
 fi
 st_pid=''
 if [ -n "$STRACE_PID" ]; then
-  strace -f -ttt -T -p "$STRACE_PID" -o "$tmp/strace.txt" >"$tmp/strace.log" 2>&1 &
+  "$STRACE" -f -ttt -T -p "$STRACE_PID" -o "$tmp/strace.txt" >"$tmp/strace.log" 2>&1 &
   st_pid=$!
 fi
 
@@ -115,10 +119,10 @@ upload() {
   say "sent $name"
 }
 
-perf script --header -i "$tmp/cpu.data" >"$tmp/cpu.txt" 2>"$tmp/script.log" || { cat "$tmp/script.log" >&2; die "perf script failed"; }
+"$PERF" script --header -i "$tmp/cpu.data" >"$tmp/cpu.txt" 2>"$tmp/script.log" || { cat "$tmp/script.log" >&2; die "perf script failed"; }
 upload perf "$tmp/cpu.txt"
 if [ -n "$tp_pid" ]; then
-  perf script --header -i "$tmp/tp.data" >"$tmp/tp.txt" 2>"$tmp/script.log" || { cat "$tmp/script.log" >&2; die "perf script of tracepoints failed"; }
+  "$PERF" script --header -i "$tmp/tp.data" >"$tmp/tp.txt" 2>"$tmp/script.log" || { cat "$tmp/script.log" >&2; die "perf script of tracepoints failed"; }
   upload perf-tracepoints "$tmp/tp.txt"
 fi
 if [ -n "$st_pid" ]; then upload strace "$tmp/strace.txt"; fi
