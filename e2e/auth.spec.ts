@@ -138,3 +138,28 @@ test('without TRACEFLEET_TOKEN the server says at start-up that writes are open'
     open.stop();
   }
 });
+
+test('retention: a server started with TRACEFLEET_RETENTION_DAYS deletes the captures older than that', async () => {
+  test.setTimeout(120_000);
+  const dataDir = '.e2e-data-retention';
+  const first = await startServer({ port: 3283, dataDir });
+  let id = '';
+  try {
+    const created = await fetch(`${first.url}/api/captures`, { method: 'POST', body: JSON.stringify({ name: 'old' }) });
+    id = CreateCaptureResponse.parse(await created.json()).id;
+    expect((await fetch(`${first.url}/api/captures/${id}/nodes/n`, { method: 'PUT', body: readFileSync(CLUSTER1[2] as string) })).status).toBe(201);
+  } finally {
+    first.stop();
+  }
+  await new Promise((r) => setTimeout(r, 2000));
+  // 0.00001 days is under a second: the capture made two seconds ago is past it.
+  const second = await startServer({ port: 3284, dataDir, keepData: true, env: { TRACEFLEET_RETENTION_DAYS: '0.00001' } });
+  try {
+    await expect.poll(async () => (await fetch(`${second.url}/api/captures/${id}`)).status).toBe(404);
+    await expect.poll(() => second.output()).toContain('retention deleted 1 capture');
+    const fresh = CreateCaptureResponse.parse(await (await fetch(`${second.url}/api/captures`, { method: 'POST', body: '{}' })).json());
+    expect((await fetch(`${second.url}/api/captures/${fresh.id}`)).status).toBe(200);
+  } finally {
+    second.stop();
+  }
+});

@@ -4,7 +4,7 @@ import type { Capture, SourceKind } from '@/lib/api/schemas';
 import { defaultKind, sourceOfKind } from '@/lib/api/sources';
 import type { ViewName } from '@/lib/api/view-state';
 import { useCapture } from '@/lib/client/queries';
-import { useViewState, withNode } from '@/lib/client/view-state';
+import { shiftOf, useViewState, withNode } from '@/lib/client/view-state';
 import { formatCount } from '@/lib/viz/format';
 import { placeSources } from '@/lib/viz/hosts';
 import { CompareView } from '../compare/CompareView';
@@ -65,9 +65,9 @@ export function CaptureView({ initial }: { initial: Capture }) {
     () =>
       capture.nodes.map((node) => {
         const source = sourceOfKind(node.sources, kind);
-        return { node, source, placement: placeSources(node).find((p) => p.source.name === source?.name) };
+        return { node, source, placement: placeSources(node, shiftOf(view, node.name)).find((p) => p.source.name === source?.name) };
       }),
-    [capture.nodes, kind],
+    [capture.nodes, kind, view],
   );
   const events = useMemo(() => {
     const counts = new Map<string, number>();

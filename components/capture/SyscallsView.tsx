@@ -7,7 +7,7 @@ import { useWidth } from '@/lib/client/use-width';
 import { ClusterSyscalls } from '../syscalls/ClusterSyscalls';
 import { LatencyMap, SyscallTimeMap } from '../syscalls/NodeSyscallMaps';
 import { SyscallTable } from '../syscalls/SyscallTable';
-import { withNode, type CaptureViewProps } from '@/lib/client/view-state';
+import { shiftOf, withNode, type CaptureViewProps } from '@/lib/client/view-state';
 import { hostViews, sourceRange } from '@/lib/viz/hosts';
 import styles from './CaptureView.module.css';
 
@@ -18,7 +18,7 @@ export function SyscallsView({ capture, view, setView, selected }: CaptureViewPr
   const cluster = { ...clusterMap, data: clusterMap.data as ClusterSyscallHeatmap | undefined };
   const node = selected.name;
   // The host's range, as times of its syscall source (strace unless another is picked).
-  const sys = hostViews(selected, view.kind, view.sysSource[node]).syscalls;
+  const sys = hostViews(selected, view.kind, view.sysSource[node], shiftOf(view, node)).syscalls;
   const withCalls = selected.sources.filter((x) => x.syscalls > 0);
   const r = sourceRange(view.range[node], sys);
   const range = r === null ? ([0, 0] as [number, number]) : r;

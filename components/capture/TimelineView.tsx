@@ -5,7 +5,8 @@ import { useWidth } from '@/lib/client/use-width';
 import { Subsecond } from '../heatmap/Subsecond';
 import { SyscallTable } from '../syscalls/SyscallTable';
 import { ClusterTimeline } from '../timeline/ClusterTimeline';
-import { withNode, type CaptureViewProps } from '@/lib/client/view-state';
+import { shiftOf, withNode, type CaptureViewProps } from '@/lib/client/view-state';
+import { sourceKey } from '@/lib/api/view-state';
 import { hostViews, sourceRange } from '@/lib/viz/hosts';
 import { NodeFlame } from './NodeFlame';
 import styles from './CaptureView.module.css';
@@ -14,7 +15,7 @@ import styles from './CaptureView.module.css';
 export function TimelineView({ capture, view, setView, selected }: CaptureViewProps) {
   const node = selected.name;
   const [heatRef, heatWidth] = useWidth<HTMLDivElement>(400);
-  const { stacks, syscalls: sys } = hostViews(selected, view.kind, view.sysSource[node]);
+  const { stacks, syscalls: sys } = hostViews(selected, view.kind, view.sysSource[node], shiftOf(view, node));
   const heat = useHeatmap(capture.id, { kind: 'subsecond', node, source: stacks?.source.name, event: view.event }, stacks?.source.version ?? '');
   const range = view.range[node];
   const sysRange = sourceRange(range, sys);
@@ -37,6 +38,8 @@ export function TimelineView({ capture, view, setView, selected }: CaptureViewPr
         onRange={(n, r) => setView((s) => ({ ...s, node: n, range: withNode(s.range, n, r ?? undefined) }))}
         onOffset={(n, o) => setView((s) => ({ ...s, offset: withNode(s.offset, n, o || undefined) }))}
         onSelect={(n) => setView((s) => ({ ...s, node: n }))}
+        sourceOffsets={view.sourceOffset}
+        onSourceOffset={(n, src, o) => setView((s) => ({ ...s, sourceOffset: withNode(s.sourceOffset, sourceKey(n, src), o || undefined) }))}
       />
       <div className={styles.detail}>
         <section className="panel" ref={heatRef}>

@@ -6,6 +6,7 @@ import { endpoints } from '@/lib/api/endpoints';
 import { useEndpoint } from '@/lib/client/queries';
 import { frameColor } from '@/lib/viz/colors';
 import { formatCount, formatDurationNs } from '@/lib/viz/format';
+import { sourceKey } from '@/lib/api/view-state';
 import { hostDuration, placeSources, type Placement } from '@/lib/viz/hosts';
 import styles from './Timeline.module.css';
 
@@ -21,6 +22,9 @@ interface Props {
   onRange: (node: string, range: [number, number] | null) => void;
   onOffset: (node: string, offsetNs: number) => void;
   onSelect: (node: string) => void;
+  /** User offsets of wall-clock sources on their host's axis, by `node~source`. */
+  sourceOffsets: Record<string, number>;
+  onSourceOffset: (node: string, source: string, offsetNs: number) => void;
 }
 
 /**
@@ -29,7 +33,7 @@ interface Props {
  * by perf's capture time); hosts are aligned at their first record, plus an optional per-host
  * offset. Brushing any lane of a host sets that host's time range for all its views.
  */
-export function ClusterTimeline({ captureId, nodes, selected, ranges, offsets, onRange, onOffset, onSelect }: Props) {
+export function ClusterTimeline({ captureId, nodes, selected, ranges, offsets, onRange, onOffset, onSelect, sourceOffsets, onSourceOffset }: Props) {
   const ref = useRef<HTMLDivElement>(null);
   const axisRef = useRef<SVGGElement>(null);
   const [width, setWidth] = useState(900);
@@ -39,7 +43,7 @@ export function ClusterTimeline({ captureId, nodes, selected, ranges, offsets, o
     ro.observe(el);
     return () => ro.disconnect();
   }, []);
-  const hosts = useMemo(() => nodes.map((n) => ({ node: n, placements: placeSources(n) })), [nodes]);
+  const hosts = useMemo(() => nodes.map((n) => ({ node: n, placements: placeSources(n, (src) => sourceOffsets[sourceKey(n.name, src)] ?? 0) })), [nodes, sourceOffsets]);
   const [lo, hi] = useMemo(() => {
     let a = 0;
     let b = 1;
@@ -82,6 +86,8 @@ export function ClusterTimeline({ captureId, nodes, selected, ranges, offsets, o
               onRange={(r) => onRange(n.name, r)}
               onOffset={(o) => onOffset(n.name, o)}
               onSelect={() => onSelect(n.name)}
+              onSourceOffset={(o) => onSourceOffset(n.name, p.source.name, o)}
+              sourceOffset={sourceOffsets[sourceKey(n.name, p.source.name)] ?? 0}
             />
           ))}
         </div>
@@ -106,9 +112,12 @@ interface RowProps {
   onRange: (r: [number, number] | null) => void;
   onOffset: (o: number) => void;
   onSelect: () => void;
+  /** The user's offset of this source on its host's axis (wall-clock sources only). */
+  sourceOffset: number;
+  onSourceOffset: (o: number) => void;
 }
 
-function SourceLane({ captureId, node, placement, first, hostDurationNs, x, width, range, offset: hostOffset, onRange, onOffset, onSelect }: RowProps) {
+function SourceLane({ captureId, node, placement, first, hostDurationNs, x, width, range, offset: hostOffset, onRange, onOffset, onSelect, sourceOffset, onSourceOffset }: RowProps) {
   const { source } = placement;
   // Where this source's own times start on the shared axis.
   const offset = hostOffset + placement.offsetNs;
@@ -178,6 +187,20 @@ function SourceLane({ captureId, node, placement, first, hostDurationNs, x, widt
               onChange={(e) => onOffset(Number(e.target.value) * 1e6 || 0)}
               className={styles.offset}
               aria-label={`offset of ${node.name} in ms`}
+            />{' '}
+            ms
+          </label>
+        )}
+        {placement.alignment !== 'kernel clock' && node.sources.length > 1 && (
+          <label className="muted" title={`shift ${source.name} against this host's other sources (placed by ${placement.alignment})`}>
+            shift{' '}
+            <input
+              type="number"
+              step={1}
+              value={Math.round(sourceOffset / 1e6)}
+              onChange={(e) => onSourceOffset(Number(e.target.value) * 1e6 || 0)}
+              className={styles.offset}
+              aria-label={`offset of ${source.name} of ${node.name} in ms`}
             />{' '}
             ms
           </label>

@@ -4,7 +4,7 @@ import { DEFAULT_VIEW, parseViewState, serializeViewState } from './view-state';
 describe('view state in the URL', () => {
   it('round-trips every field', () => {
     const s = parseViewState(
-      new URLSearchParams('v=1&view=timeline&node=node-d&z.node-d=hotspot-filter;main&q=gzip&ev=cpu-clock&t.node-d=100-2000&hm.node-a=1000000000,20000000,1,3,10,29&off.node-b=-5000&sc=read&scm=time&a=node-d&b=node-a&shape=b&scale=shared&dz=gzip;main&mz=x&src=strace&ss.node-a=strace-2'),
+      new URLSearchParams('v=1&view=timeline&node=node-d&z.node-d=hotspot-filter;main&q=gzip&ev=cpu-clock&t.node-d=100-2000&hm.node-a=1000000000,20000000,1,3,10,29&off.node-b=-5000&sc=read&scm=time&a=node-d&b=node-a&shape=b&scale=shared&dz=gzip;main&mz=x&src=strace&ss.node-a=strace-2&so.node-a~strace-2=-2500'),
     );
     expect(s).toEqual({
       v: 1,
@@ -26,12 +26,13 @@ describe('view state in the URL', () => {
       mergedZoom: ['x'],
       kind: 'strace',
       sysSource: { 'node-a': 'strace-2' },
+      sourceOffset: { 'node-a~strace-2': -2500 },
     });
     expect(parseViewState(serializeViewState(s))).toEqual(s);
   });
 
   it('drops what is malformed and keeps the rest', () => {
-    const s = parseViewState(new URLSearchParams('view=bogus&node=bad name&z.ok=a&t.ok=5-1&hm.ok=1,2&off.ok=x&scm=nope&src=nokind&ss.ok=bad%20name&q=' + 'x'.repeat(600)));
+    const s = parseViewState(new URLSearchParams('view=bogus&node=bad name&z.ok=a&t.ok=5-1&hm.ok=1,2&off.ok=x&scm=nope&src=nokind&ss.ok=bad%20name&so.nosource=5&so.a~b=x&q=' + 'x'.repeat(600)));
     expect(s.view).toBe('flame');
     expect(s.node).toBeUndefined();
     expect(s.zoom).toEqual({ ok: ['a'] });
@@ -42,6 +43,7 @@ describe('view state in the URL', () => {
     expect(s.search).toBe('');
     expect(s.kind).toBeUndefined();
     expect(s.sysSource).toEqual({});
+    expect(s.sourceOffset).toEqual({});
   });
 
   it('an empty URL is the default view, and the default serialises to just the version', () => {

@@ -22,6 +22,7 @@
  *   dz=a;b;c  mz=a;b;c             zoomed frame path of the differential / merged flame graph
  *   src=KIND                       kind of source the flame graphs and comparisons read (default: the capture's)
  *   ss.NAME=SOURCE                 source of node NAME the syscall views read (default: strace, else tracepoints)
+ *   so.NAME~SOURCE=NS              offset of a wall-clock source on its host's axis (may be negative)
  *
  * Nodes are hosts; `t.NAME` ranges are on the host's time axis (ns from its first record over
  * all its sources), which for a host of one source is that source's own time.
@@ -33,6 +34,9 @@ export const VIEW_STATE_VERSION = 1;
 
 const Path = z.array(z.string().max(4096)).max(1100);
 const NodeKey = z.string().regex(NODE_NAME_PATTERN);
+/** `node~source`: `~` is in no node or source name. */
+const SOURCE_KEY = /^[A-Za-z0-9._-]{1,128}~[A-Za-z0-9._-]{1,128}$/;
+export const sourceKey = (node: string, source: string): string => `${node}~${source}`;
 const Range = z.tuple([z.number().finite().nonnegative(), z.number().finite().nonnegative()]).refine(([a, b]) => b > a);
 
 export const ViewState = z.object({
@@ -55,6 +59,7 @@ export const ViewState = z.object({
   mergedZoom: Path.catch([]),
   kind: SourceKind.optional().catch(undefined),
   sysSource: z.record(NodeKey, z.string().regex(NODE_NAME_PATTERN)).catch({}),
+  sourceOffset: z.record(z.string().regex(SOURCE_KEY), z.number().finite()).catch({}),
 });
 export type ViewState = z.infer<typeof ViewState>;
 export type ViewName = ViewState['view'];
@@ -74,22 +79,25 @@ export const DEFAULT_VIEW: ViewState = {
   diffZoom: [],
   mergedZoom: [],
   sysSource: {},
+  sourceOffset: {},
 };
 
 /** Upgraders from older versions, keyed by the version they read. */
 const UPGRADERS: Record<number, (p: URLSearchParams) => URLSearchParams> = {};
 
 /** Parses one entry at a time so that a bad one is dropped alone. */
-function perNode<T>(p: URLSearchParams, prefix: string, parse: (v: string) => T | undefined): Record<string, T> {
+function perNode<T>(p: URLSearchParams, prefix: string, parse: (v: string) => T | undefined, keyPattern = NODE_NAME_PATTERN): Record<string, T> {
   const out: Record<string, T> = {};
   for (const [key, value] of p) {
     if (!key.startsWith(prefix)) continue;
     const node = key.slice(prefix.length);
     const v = parse(value);
-    if (v !== undefined && NODE_NAME_PATTERN.test(node)) out[node] = v;
+    if (v !== undefined && keyPattern.test(node)) out[node] = v;
   }
   return out;
 }
+
+const offsetOf = (s: string) => (/^-?\d+(\.\d+)?$/.test(s) ? Number(s) : undefined);
 
 export function parseViewState(params: URLSearchParams): ViewState {
   let p = new URLSearchParams(params);
@@ -113,7 +121,7 @@ export function parseViewState(params: URLSearchParams): ViewState {
       const r = CellSelection.safeParse(s);
       return r.success ? s : undefined;
     }),
-    offset: perNode(p, 'off.', (s) => (/^-?\d+(\.\d+)?$/.test(s) ? Number(s) : undefined)),
+    offset: perNode(p, 'off.', offsetOf),
     syscall: p.get('sc') ?? undefined,
     metric: p.get('scm') ?? 'calls',
     a: p.get('a') ?? undefined,
@@ -124,6 +132,7 @@ export function parseViewState(params: URLSearchParams): ViewState {
     mergedZoom: p.get('mz')?.split(';') ?? [],
     kind: p.get('src') ?? undefined,
     sysSource: perNode(p, 'ss.', (s) => (NODE_NAME_PATTERN.test(s) ? s : undefined)),
+    sourceOffset: perNode(p, 'so.', offsetOf, SOURCE_KEY),
   });
   return parsed.success ? parsed.data : DEFAULT_VIEW;
 }
@@ -154,5 +163,6 @@ export function serializeViewState(s: ViewState): URLSearchParams {
   if (s.mergedZoom.length > 0) p.set('mz', s.mergedZoom.join(';'));
   if (s.kind) p.set('src', s.kind);
   for (const [node, source] of sorted(s.sysSource)) p.set(`ss.${node}`, source);
+  for (const [key, off] of sorted(s.sourceOffset)) if (off !== 0) p.set(`so.${key}`, String(Math.round(off)));
   return p;
 }

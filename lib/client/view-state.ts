@@ -2,7 +2,7 @@
 import { usePathname, useSearchParams } from 'next/navigation';
 import { useCallback, useMemo } from 'react';
 import type { Capture, NodeSummary } from '../api/schemas';
-import { parseViewState, serializeViewState, type ViewState } from '../api/view-state';
+import { parseViewState, serializeViewState, sourceKey, type ViewState } from '../api/view-state';
 
 /**
  * The page's view state, read from and written to the URL (validated by the versioned schema).
@@ -40,4 +40,9 @@ export interface CaptureViewProps {
   setView: SetView;
   /** The selected node (the first one when none is). */
   selected: NodeSummary;
+}
+
+/** The user's offsets of a host's wall-clock sources, as placeSources() takes them. */
+export function shiftOf(view: ViewState, node: string): (source: string) => number {
+  return (source) => view.sourceOffset[sourceKey(node, source)] ?? 0;
 }

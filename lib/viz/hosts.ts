@@ -32,8 +32,11 @@ export function capturedOnNs(text: string | null): number | null {
 
 export const sourceDuration = (s: SourceSummary): number => Math.max(1, s.endNs - s.startNs);
 
-/** The host's sources placed on its axis, in the host's source order. */
-export function placeSources(host: NodeSummary): Placement[] {
+/**
+ * The host's sources placed on its axis, in the host's source order. `shift` moves a source
+ * that is not on the kernel clock by the user's offset (ns), where the capture cannot tell.
+ */
+export function placeSources(host: NodeSummary, shift: (source: string) => number = () => 0): Placement[] {
   const kernel = host.sources.filter((s) => s.clock === 'boot');
   // Unix-epoch time of boot, from a kernel-clock source that says when it was written.
   let bootEpochNs: number | null = null;
@@ -51,10 +54,10 @@ export function placeSources(host: NodeSummary): Placement[] {
     let abs: number;
     let alignment: Alignment;
     if (source.clock === 'boot') [abs, alignment] = [source.startNs, 'kernel clock'];
-    else if (source.clock === 'epoch' && bootEpochNs !== null) [abs, alignment] = [source.startNs - bootEpochNs, 'capture time'];
+    else if (source.clock === 'epoch' && bootEpochNs !== null) [abs, alignment] = [source.startNs - bootEpochNs + shift(source.name), 'capture time'];
     // Wall-clock sources still line up with each other; as a group they start with the host.
-    else if (source.clock === 'epoch') [abs, alignment] = [kernelStart + source.startNs - epochStart, 'first record'];
-    else [abs, alignment] = [kernelStart, 'first record'];
+    else if (source.clock === 'epoch') [abs, alignment] = [kernelStart + source.startNs - epochStart + shift(source.name), 'first record'];
+    else [abs, alignment] = [kernelStart + shift(source.name), 'first record'];
     return { source, abs, alignment };
   });
   const origin = Math.min(...placed.map((p) => p.abs));
@@ -79,8 +82,8 @@ export function sourceRange(range: readonly [number, number] | undefined, p: Pla
  * chosen kind (else its default for stacks), syscalls from the chosen source (else strace,
  * else tracepoints).
  */
-export function hostViews(host: NodeSummary, kind: SourceKind | undefined, sysSource: string | undefined): { stacks?: Placement; syscalls?: Placement; placements: Placement[] } {
-  const placements = placeSources(host);
+export function hostViews(host: NodeSummary, kind: SourceKind | undefined, sysSource: string | undefined, shift?: (source: string) => number): { stacks?: Placement; syscalls?: Placement; placements: Placement[] } {
+  const placements = placeSources(host, shift);
   const stacks = (kind && sourceOfKind(host.sources, kind)) || defaultSource(host.sources, 'stacks');
   const syscalls = host.sources.find((s) => s.name === sysSource) ?? defaultSource(host.sources, 'syscalls');
   const at = (s: SourceSummary | undefined) => placements.find((p) => p.source.name === s?.name);
