@@ -15,6 +15,7 @@ import { columnFlame } from '../lib/profile/flame-views';
 import { CORPUS } from '../tests/corpus';
 import { subsecondHeatmap } from '../lib/profile/heatmap';
 import { timeline } from '../lib/profile/timeline';
+import { rankingBench } from './ranking';
 import { uiBench } from './ui';
 
 const SIZE_MB = Number(process.env.TRACEFLEET_BENCH_MB ?? 200);
@@ -89,6 +90,7 @@ async function main(): Promise<void> {
   row('flame tree of a 1 s time range', `${(tRange * 1000).toFixed(1)} ms`);
 
   await rangeQueries(row);
+  await rankingBench(row);
   if (process.env.TRACEFLEET_BENCH_UI !== '0') await uiBench(row);
 }
 

@@ -1,4 +1,3 @@
-import { forEachByName } from './flame-views';
 import type { WeightedTrie } from './weighted-trie';
 
 export interface RankRow {
@@ -29,11 +28,67 @@ export function jensenShannon(p: Map<string, number>, q: Map<string, number>): {
   return { js: Math.max(0, js), parts };
 }
 
-function normalise(m: Map<string, number>): Map<string, number> {
-  let s = 0;
-  for (const v of m.values()) s += v;
-  if (s <= 0) return new Map();
-  return new Map([...m].map(([k, v]) => [k, v / s]));
+/** A column's distributions over function names (by name id): self shares and inclusive shares renormalised. */
+interface ColumnDistributions {
+  total: number;
+  self: Map<number, number>;
+  inclusive: Map<number, number>;
+}
+
+/**
+ * One column's distributions, from its sparse entries: each self node adds its weight to its
+ * ancestors (the column's own subtree only, never the whole trie), and each function's
+ * inclusive weight counts its outermost occurrence on each path once.
+ */
+function distributions(trie: WeightedTrie, column: number): ColumnDistributions {
+  const c = trie.columns[column];
+  const self = new Map<number, number>();
+  const inclusive = new Map<number, number>();
+  const total = c?.total ?? 0;
+  if (!c || total <= 0) return { total: 0, self, inclusive };
+  const totals = new Map<number, number>();
+  for (let i = 0; i < c.node.length; i++) {
+    const w = c.self[i] as number;
+    const node = c.node[i] as number;
+    if (w > 0) self.set(trie.nameId(node), (self.get(trie.nameId(node)) ?? 0) + w / total);
+    for (let a = node; a > 0; a = trie.parent(a)) totals.set(a, (totals.get(a) ?? 0) + w);
+  }
+  let sum = 0;
+  for (const [node, t] of totals) {
+    if (!trie.firstOfName(node)) continue;
+    const id = trie.nameId(node);
+    inclusive.set(id, (inclusive.get(id) ?? 0) + t / total);
+    sum += t / total;
+  }
+  if (sum > 0) for (const [id, v] of inclusive) inclusive.set(id, v / sum);
+  else inclusive.clear();
+  return { total, self, inclusive };
+}
+
+/** Jensen–Shannon part of one key with shares a (this column) and b (the rest). */
+function jsPart(a: number, b: number): number {
+  const mid = (a + b) / 2;
+  let part = 0;
+  if (a > 0) part += 0.5 * a * Math.log2(a / mid);
+  if (b > 0) part += 0.5 * b * Math.log2(b / mid);
+  return part;
+}
+
+/** Σ over a column's own keys of the rest's shares, and of the divergence parts. */
+function divergence(own: Map<number, number>, sum: Float64Array, others: number, sumAll: number, parts?: Map<number, number>): number {
+  let js = 0;
+  let restOnOwn = 0;
+  for (const [id, a] of own) {
+    const b = ((sum[id] as number) - a) / others;
+    restOnOwn += b;
+    const part = jsPart(a, b);
+    parts?.set(id, part);
+    js += part;
+  }
+  // Keys only the rest has (a = 0) contribute b/2 each: half of the rest's mass off this column's keys.
+  const restAll = (sumAll - (own.size > 0 ? [...own.values()].reduce((x, y) => x + y, 0) : 0)) / others;
+  js += Math.max(0, restAll - restOnOwn) / 2;
+  return Math.max(0, js);
 }
 
 /**
@@ -47,50 +102,46 @@ function normalise(m: Map<string, number>): Map<string, number> {
  * reported too (`selfJs`), and explains the score: `topFrames` are the functions contributing
  * most to it, with their change in self share (column minus rest) — the leaf functions where the
  * extra time goes.
+ *
+ * O(K·F): the mean of the others is (sum of all − own) / (K − 1), and keys a column lacks are
+ * accounted for in one sum, so each column costs only its own frames.
  */
 export function rankColumns(trie: WeightedTrie, columns: readonly number[], topN = 5): RankRow[] {
-  // One walk of the trie gives the visiting order shared by every column.
-  const order: number[] = [];
-  const names: string[] = [];
-  const first: boolean[] = [];
-  forEachByName(trie, (node, name, firstOnPath) => {
-    order.push(node);
-    names.push(name);
-    first.push(firstOnPath);
-  });
-  const perColumn = columns.map((k) => {
-    const w = trie.weights(k);
-    const total = w.total[0] as number;
-    const self = new Map<string, number>();
-    const inclusive = new Map<string, number>();
-    if (total <= 0) return { self, inclusive, total };
-    for (let i = 0; i < order.length; i++) {
-      const node = order[i] as number;
-      const name = names[i] as string;
-      const sv = w.self[node] as number;
-      if (sv > 0) self.set(name, (self.get(name) ?? 0) + sv / total);
-      if (first[i]) inclusive.set(name, (inclusive.get(name) ?? 0) + (w.total[node] as number) / total);
-    }
-    return { self, inclusive: normalise(inclusive), total };
-  });
-  const mean = (maps: Map<string, number>[]) => {
-    const out = new Map<string, number>();
-    for (const mp of maps) for (const [k, v] of mp) out.set(k, (out.get(k) ?? 0) + v / maps.length);
-    return out;
-  };
-  return perColumn
+  const dists = columns.map((k) => distributions(trie, k));
+  const nameCount = trie.names.size;
+  const sumSelf = new Float64Array(nameCount);
+  const sumIncl = new Float64Array(nameCount);
+  let counted = 0;
+  for (const d of dists) {
+    if (d.total <= 0) continue;
+    counted++;
+    for (const [id, v] of d.self) sumSelf[id] = (sumSelf[id] as number) + v;
+    for (const [id, v] of d.inclusive) sumIncl[id] = (sumIncl[id] as number) + v;
+  }
+  const sumSelfAll = sumSelf.reduce((a, b) => a + b, 0);
+  const sumInclAll = sumIncl.reduce((a, b) => a + b, 0);
+  // Functions by their summed self share: the rest's biggest functions a column lacks come from here.
+  const bySelf = [...sumSelf.keys()].filter((id) => (sumSelf[id] as number) > 0).sort((a, b) => (sumSelf[b] as number) - (sumSelf[a] as number));
+  return dists
     .map((me, k) => {
-      const others = perColumn.filter((o, j) => j !== k && o.total > 0);
-      if (me.total <= 0 || others.length === 0) return { node: k, score: 0, selfJs: 0, totalJs: 0, topFrames: [] };
-      const restSelf = mean(others.map((o) => o.self));
-      const restTotal = mean(others.map((o) => o.inclusive));
-      const s = jensenShannon(me.self, restSelf);
-      const t = jensenShannon(me.inclusive, restTotal);
-      const topFrames = [...s.parts.entries()]
+      const others = counted - 1;
+      if (me.total <= 0 || others <= 0) return { node: k, score: 0, selfJs: 0, totalJs: 0, topFrames: [] };
+      const parts = new Map<number, number>();
+      const selfJs = divergence(me.self, sumSelf, others, sumSelfAll, parts);
+      const totalJs = divergence(me.inclusive, sumIncl, others, sumInclAll);
+      // Keys the column lacks contribute half the rest's share: the largest of them may explain the score too.
+      let added = 0;
+      for (const id of bySelf) {
+        if (added >= topN) break;
+        if (me.self.has(id)) continue;
+        parts.set(id, (sumSelf[id] as number) / others / 2);
+        added++;
+      }
+      const topFrames = [...parts.entries()]
         .sort((x, y) => y[1] - x[1])
         .slice(0, topN)
-        .map(([name, contribution]) => ({ name, deltaShare: (me.self.get(name) ?? 0) - (restSelf.get(name) ?? 0), contribution }));
-      return { node: k, score: t.js, selfJs: s.js, totalJs: t.js, topFrames };
+        .map(([id, contribution]) => ({ name: trie.names.get(id), deltaShare: (me.self.get(id) ?? 0) - ((sumSelf[id] as number) - (me.self.get(id) ?? 0)) / others, contribution }));
+      return { node: k, score: totalJs, selfJs, totalJs, topFrames };
     })
     .sort((x, y) => y.score - x.score);
 }

@@ -34,6 +34,8 @@ interface Derived {
   nextSibling: Int32Array;
   /** Position of each node in a depth-first walk with children in name order: a tie-break that does not depend on creation order. */
   rank: Uint32Array;
+  /** 1 where no ancestor has the node's name: the outermost frame of that name on its path (recursion counted once). */
+  firstOfName: Uint8Array;
 }
 
 /**
@@ -149,6 +151,16 @@ export class WeightedTrie {
     return this.derive().rank[node] as number;
   }
 
+  /** Whether no ancestor of the node has its name (the frame's outermost occurrence on its path). */
+  firstOfName(node: number): boolean {
+    return this.derive().firstOfName[node] === 1;
+  }
+
+  /** The name of a node as its string-table id (equal names, equal ids). */
+  nameId(node: number): number {
+    return this.nameCol.get(node);
+  }
+
   /** Names from the first level below the root down to `node`. */
   path(node: number): string[] {
     const out: string[] = [];
@@ -232,7 +244,25 @@ export class WeightedTrie {
       kids.sort((a, b) => compareNames(names.get(this.nameCol.get(a)), names.get(this.nameCol.get(b))));
       for (let k = kids.length - 1; k >= 0; k--) stack.push(kids[k] as number);
     }
-    this.derived = { firstChild, nextSibling, rank };
+    // Outermost occurrences: a depth-first walk counting the names on the current path.
+    const firstOfName = new Uint8Array(n);
+    const onPath = new Uint32Array(this.names.size);
+    const walk: number[] = [0];
+    while (walk.length > 0) {
+      const top = walk.pop() as number;
+      if (top < 0) {
+        onPath[this.nameCol.get(~top)] = (onPath[this.nameCol.get(~top)] as number) - 1;
+        continue;
+      }
+      const nameId = this.nameCol.get(top);
+      if (top > 0) {
+        if (onPath[nameId] === 0) firstOfName[top] = 1;
+        onPath[nameId] = (onPath[nameId] as number) + 1;
+        walk.push(~top);
+      }
+      for (let c = firstChild[top] as number; c >= 0; c = nextSibling[c] as number) walk.push(c);
+    }
+    this.derived = { firstChild, nextSibling, rank, firstOfName };
     return this.derived;
   }
 }
