@@ -17,6 +17,7 @@ export function ClusterSyscalls({ data, metric, onOpen, top = 30 }: { data: Clus
   for (const row of data.cells) for (let j = 0; j < syscalls.length; j++) max = Math.max(max, value(row[j] as { calls: number; errors: number; totalSeconds: number }));
   if (data.syscalls.length === 0) return <p className="muted">No node in this capture has syscall data (strace, ftrace/trace-cmd raw_syscalls or syscalls:*, perf raw_syscalls tracepoints).</p>;
   return (
+    <>
     <table className={styles.matrix} data-testid="cluster-syscalls">
       <thead>
         <tr>
@@ -57,5 +58,7 @@ export function ClusterSyscalls({ data, metric, onOpen, top = 30 }: { data: Clus
         ))}
       </tbody>
     </table>
+    {data.more > 0 && <p className="muted">… and {data.more} less used syscalls, left out.</p>}
+    </>
   );
 }

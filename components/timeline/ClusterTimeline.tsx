@@ -273,7 +273,7 @@ function Plot({ data, layout, x, offset }: { data: Timeline; layout: ReturnType<
     const y = layout.laneTop + i * (LANE_H + 1);
     lanes.push(
       <text key={`l${lane.cpu}`} x={-4} y={y + LANE_H - 1} textAnchor="end" className={styles.laneLabel}>
-        {`cpu${lane.cpu}`}
+        {lane.cpu < 0 ? `${data.groupedCpus} more` : `cpu${lane.cpu}`}
       </text>,
     );
     for (let b = 0; b < data.buckets; b++) {
@@ -282,7 +282,7 @@ function Plot({ data, layout, x, offset }: { data: Timeline; layout: ReturnType<
       const who = lane.top[b] ?? '';
       lanes.push(
         <rect key={`c${lane.cpu}.${b}`} x={bx(b)} y={y} width={bw} height={LANE_H} fill={frameColor({ n: who.replace(/-\d+$/, ''), l: 'user' })} opacity={0.25 + 0.75 * busy}>
-          <title>{`cpu${lane.cpu} · ${Math.round(busy * 100)}% busy · mostly ${who}`}</title>
+          <title>{lane.cpu < 0 ? `${data.groupedCpus} least busy CPUs (one lane: past the lane budget) · ${Math.round(busy * 100)}% busy on average` : `cpu${lane.cpu} · ${Math.round(busy * 100)}% busy · mostly ${who}`}</title>
         </rect>,
       );
     }

@@ -273,6 +273,8 @@ export const Timeline = z.object({
   series: z.array(z.object({ event: z.string(), total: z.number(), counts: z.array(z.number()) })),
   syscalls: z.object({ calls: z.array(z.number()), errors: z.array(z.number()), timeNs: z.array(z.number()) }).nullable(),
   cpus: z.array(z.object({ cpu: z.number().int(), busy: z.array(z.number()), top: z.array(z.string().nullable()) })),
+  /** CPUs past the lane budget, drawn as the last lane (cpu -1: their mean busy share); 0 when none. */
+  groupedCpus: z.number().int().nonnegative(),
 });
 export type Timeline = z.infer<typeof Timeline>;
 
@@ -311,6 +313,8 @@ export const ClusterSyscallHeatmap = z.object({
   syscalls: z.array(z.string()),
   /** cells[node][syscall] */
   cells: z.array(z.array(z.object({ calls: z.number(), errors: z.number(), totalSeconds: z.number() }))),
+  /** Syscalls left out past the column budget (the least busy). */
+  more: z.number().int().nonnegative(),
 });
 export type ClusterSyscallHeatmap = z.infer<typeof ClusterSyscallHeatmap>;
 

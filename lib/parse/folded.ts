@@ -2,6 +2,8 @@ import type { ProfileBuilder } from '../profile/builder';
 import { lineSink, type CaptureFormat, type LineSink, type ParseContext, type Sniff } from './format';
 
 const FOLDED = /^(.*\S)\s+(\d+(?:\.\d+)?)$/;
+/** Deeper stacks keep their root side (the first frames of the line); the rest is counted and dropped. */
+export const MAX_FOLDED_DEPTH = 1024;
 
 /**
  * Folded stacks (`stackcollapse-*.pl` output, also what our folded export prints):
@@ -22,7 +24,28 @@ class FoldedParser implements LineSink {
       return;
     }
     const weight = Number(m[2]);
-    const names = (m[1] as string).split(';');
+    const stackText = m[1] as string;
+    // At most the process name and MAX_FOLDED_DEPTH frames are split off: a hostile line of a
+    // million frames costs one scan, not a million strings.
+    const names: string[] = [];
+    let from = 0;
+    let rest = -1;
+    for (;;) {
+      const semi = stackText.indexOf(';', from);
+      names.push(stackText.slice(from, semi < 0 ? stackText.length : semi));
+      if (semi < 0) break;
+      from = semi + 1;
+      // The process name and MAX_FOLDED_DEPTH frames are taken; more remain.
+      if (names.length > MAX_FOLDED_DEPTH) {
+        rest = from;
+        break;
+      }
+    }
+    if (rest >= 0) {
+      let cut = 1;
+      for (let i = stackText.indexOf(';', rest); i >= 0; i = stackText.indexOf(';', i + 1)) cut++;
+      this.builder.warn(lineNo, `stack of ${MAX_FOLDED_DEPTH + cut} frames cut to ${MAX_FOLDED_DEPTH}: the ${cut} innermost were dropped`);
+    }
     const comm = names.shift() as string;
     this.frames.length = 0;
     for (let i = names.length - 1; i >= 0; i--) {

@@ -15,12 +15,16 @@ const NICE_NS = [1, 2, 5, 10, 20, 50, 100, 200, 500].map((m) => m * MS).concat([
  * narrower ones for short captures (at least ~10 columns).
  */
 export function heatmapColumnNs(durationNs: number): number {
-  if (durationNs >= 10 * S) return NICE_NS.find((n) => n >= Math.max(S, durationNs / 600)) ?? 3600 * S;
+  // Past 600 hours the columns are whole seconds of what it takes to stay at ~600 of them.
+  if (durationNs >= 10 * S) return NICE_NS.find((n) => n >= Math.max(S, durationNs / 600)) ?? Math.ceil(durationNs / 600 / S) * S;
   const want = Math.max(MS, durationNs / 10);
   let pick = MS;
   for (const n of NICE_NS) if (n <= want) pick = n;
   return pick;
 }
+
+/** Most columns of a subsecond heatmap (× at most 200 rows). */
+export const MAX_COLUMNS = 1000;
 
 export interface SubsecondHeatmap {
   colNs: number;
@@ -40,7 +44,8 @@ export interface SubsecondHeatmap {
  */
 export function subsecondHeatmap(profile: Profile, opts: { event?: string; rows?: number; colNs?: number } = {}): SubsecondHeatmap {
   const rows = Math.max(2, Math.min(200, Math.floor(opts.rows ?? 50)));
-  const colNs = opts.colNs ?? heatmapColumnNs(profile.meta.durationNs);
+  // Columns from the resolution, never from the span a capture claims: at most MAX_COLUMNS.
+  const colNs = Math.max(opts.colNs ?? 0, heatmapColumnNs(profile.meta.durationNs), profile.meta.durationNs / (MAX_COLUMNS - 1));
   const rowNs = colNs / rows;
   const cols = Math.max(1, Math.floor(profile.meta.durationNs / colNs) + 1);
   const counts = new Array<number>(cols * rows).fill(0);
@@ -133,17 +138,23 @@ export function latencyHeatmap(profile: Profile, syscall: string, opts: { fromNs
 
 export type { SampleFilter };
 
+/** Most syscall columns of the cluster matrix (the busiest by the metric); the rest are counted in `more`. */
+export const MAX_MATRIX_SYSCALLS = 300;
+
 export interface SyscallMatrix {
   syscalls: string[];
+  /** Syscalls left out past the column budget. */
+  more: number;
   /** cells[node][syscall] */
   cells: { calls: number; errors: number; totalSeconds: number }[][];
 }
 
 /** Node × syscall: every node's syscall summary on one set of columns, busiest first by `metric`. */
-export function syscallMatrix(perNode: readonly SyscallRow[][], metric: 'calls' | 'errors' | 'time' = 'calls'): SyscallMatrix {
+export function syscallMatrix(perNode: readonly SyscallRow[][], metric: 'calls' | 'errors' | 'time' = 'calls', maxSyscalls = MAX_MATRIX_SYSCALLS): SyscallMatrix {
   const totals = new Map<string, number>();
   for (const rows of perNode) for (const r of rows) totals.set(r.name, (totals.get(r.name) ?? 0) + (metric === 'time' ? r.totalSeconds : metric === 'errors' ? r.errors : r.calls));
-  const syscalls = [...totals.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([name]) => name);
+  const ordered = [...totals.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([name]) => name);
+  const syscalls = ordered.slice(0, maxSyscalls);
   const cells = perNode.map((rows) => {
     const byName = new Map(rows.map((r) => [r.name, r]));
     return syscalls.map((name) => {
@@ -151,5 +162,5 @@ export function syscallMatrix(perNode: readonly SyscallRow[][], metric: 'calls' 
       return { calls: r?.calls ?? 0, errors: r?.errors ?? 0, totalSeconds: r?.totalSeconds ?? 0 };
     });
   });
-  return { syscalls, cells };
+  return { syscalls, cells, more: ordered.length - syscalls.length };
 }

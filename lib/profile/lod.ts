@@ -46,6 +46,11 @@ export interface LodResult<R> {
 }
 
 export const DEFAULT_MAX_NODES = 4000;
+/**
+ * Deepest level sent. JSON.stringify and JSON.parse recurse per level and overflow the stack
+ * near 2,500 nested frames; the parsers cap callchains at 1,024 frames, so real stacks fit.
+ */
+export const MAX_DEPTH = 1200;
 /** Frames under ~1/20000 of the focus are below a pixel on any screen. */
 export const DEFAULT_MIN_SHARE = 1 / 20000;
 
@@ -76,10 +81,14 @@ export function levelOfDetail<R extends LodRow<R>>(trie: WeightedTrie, view: Lod
   // Most-important-first expansion of the focus subtree within the budget.
   const included = new Set<number>();
   const onPath = new Set<number>();
+  const depth = new Map<number, number>();
+  let focusDepth = -1;
   for (let a = focus; a >= 0; a = trie.parent(a)) {
     included.add(a);
     onPath.add(a);
+    focusDepth++;
   }
+  depth.set(focus, focusDepth);
   const frontier = new MaxHeap(importance, (n) => trie.rank(n));
   trie.forEachChild(focus, (c) => {
     if (present(c)) frontier.push(c);
@@ -88,7 +97,10 @@ export function levelOfDetail<R extends LodRow<R>>(trie: WeightedTrie, view: Lod
   while (frontier.size > 0 && included.size < maxNodes) {
     const n = frontier.pop();
     if (importance(n) < floor) break;
+    const d = (depth.get(trie.parent(n)) as number) + 1;
+    if (d > MAX_DEPTH) continue;
     included.add(n);
+    depth.set(n, d);
     trie.forEachChild(n, (c) => {
       if (present(c)) frontier.push(c);
     });

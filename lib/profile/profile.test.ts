@@ -5,6 +5,7 @@ import { fold, parseText, readText } from '../../tests/helpers';
 import { ProfileBuilder } from './builder';
 import { collapse, foldedLines } from './collapse';
 import { columnFlame, type FlameNode } from './flame-views';
+import { MAX_DEPTH } from './lod';
 import { decodeProfile, encodeProfile } from './serialize';
 
 /** A profile from folded-like rows: [comm, frames root first, weight, timeNs]. */
@@ -114,10 +115,17 @@ describe('level of detail', () => {
     for (const maxNodes of [5, 10, 20, 100]) expect(columnFlame(reversed, 0, { maxNodes }).root).toEqual(columnFlame(trie, 0, { maxNodes }).root);
   });
 
-  it('stays iterative on stacks thousands of frames deep', () => {
+  it('stays iterative on stacks thousands of frames deep, and sends at most MAX_DEPTH levels (JSON recurses per level)', () => {
     const deep = Array.from({ length: 5000 }, (_, i) => `f${i}`);
     const lod = columnFlame(collapse(build([['app', deep, 1, 0]]), {}), 0, { maxNodes: 50_000 });
-    expect(lod.nodes).toBe(5002);
+    // root, app, then frames down to depth MAX_DEPTH, and one aggregate holding the rest.
+    expect(lod.nodes).toBe(MAX_DEPTH + 2);
+    let n: FlameNode | undefined = lod.root;
+    let levels = 0;
+    while (n?.c?.[0]) [n, levels] = [n.c[0], levels + 1];
+    expect(levels).toBe(MAX_DEPTH + 1);
+    expect([n?.l, n?.v, n?.x]).toEqual(['other', 1, 1]);
+    expect(() => JSON.parse(JSON.stringify(lod))).not.toThrow();
   });
 });
 

@@ -20,7 +20,12 @@ export interface Timeline {
   syscalls: { calls: number[]; errors: number[]; timeNs: number[] } | null;
   /** Per CPU: share of each bucket spent running a task other than idle, and who ran most. */
   cpus: { cpu: number; busy: number[]; top: (string | null)[] }[];
+  /** CPUs past the lane budget, drawn as one last lane (cpu -1, mean busy share, no top task); 0 when none. */
+  groupedCpus: number;
 }
+
+/** Most lane × bucket cells a timeline answers: past it, the least busy CPUs share one lane. */
+export const MAX_LANE_CELLS = 200_000;
 
 const MAX_BUCKETS = 5000;
 
@@ -74,50 +79,8 @@ export function timeline(profile: Profile, opts: TimelineOptions = {}): Timeline
     }
   }
 
-  // CPU lanes from slices: busy share per bucket, and the task that ran longest in it.
-  const cpus = new Map<number, { busy: number[]; byThread: Map<number, number>[] }>();
-  const sched = profile.sched;
-  for (let i = 0; i < sched.length; i++) {
-    const s = sched.startNs[i] as number;
-    const e = sched.endNs[i] as number;
-    if (e <= from || s >= to) continue;
-    const th = sched.thread[i] as number;
-    if ((profile.threads.tid[th] as number) === 0) continue; // the idle task
-    const c = sched.cpu[i] as number;
-    let lane = cpus.get(c);
-    if (!lane) cpus.set(c, (lane = { busy: new Array<number>(buckets).fill(0), byThread: Array.from({ length: buckets }, () => new Map()) }));
-    const a = Math.max(s, from);
-    const z = Math.min(e, to);
-    for (let b = bucketOf(a); b < buckets; b++) {
-      const b0 = from + b * width;
-      const b1 = b0 + width;
-      const overlap = Math.min(z, b1) - Math.max(a, b0);
-      if (overlap <= 0) break;
-      lane.busy[b] = (lane.busy[b] as number) + overlap / width;
-      const m = lane.byThread[b] as Map<number, number>;
-      m.set(th, (m.get(th) ?? 0) + overlap);
-    }
-  }
-  // Make sure every CPU that had slices (even only idle) has a lane.
-  for (let i = 0; i < sched.length; i++) {
-    const c = sched.cpu[i] as number;
-    if (!cpus.has(c)) cpus.set(c, { busy: new Array<number>(buckets).fill(0), byThread: Array.from({ length: buckets }, () => new Map()) });
-  }
-  const cpuLanes = [...cpus.entries()]
-    .sort((a, b) => a[0] - b[0])
-    .map(([cpu, lane]) => ({
-      cpu,
-      busy: lane.busy.map((v) => Math.min(1, v)),
-      top: lane.byThread.map((m) => {
-        let best = -1;
-        let bestNs = 0;
-        for (const [th, ns] of m) if (ns > bestNs) [best, bestNs] = [th, ns];
-        if (best < 0) return null;
-        return `${profile.strings[profile.threads.comm[best] as number]}-${profile.threads.tid[best]}`;
-      }),
-    }));
-
-  return { fromNs: from, toNs: to, bucketNs: width, buckets, series, syscalls, cpus: cpuLanes };
+  const { lanes: cpuLanes, groupedCpus } = cpuLanesOf(profile, from, to, buckets, width);
+  return { fromNs: from, toNs: to, bucketNs: width, buckets, series, syscalls, cpus: cpuLanes, groupedCpus };
 }
 
 /** Time each thread spent off CPU (between being switched out and back in), from the slices. */
@@ -142,4 +105,114 @@ export function offCpu(profile: Profile): { thread: string; offNs: number; onNs:
   const name = new Map<number, string>();
   for (let t = 0; t < threads.length; t++) name.set(threads.tid[t] as number, `${strings[threads.comm[t] as number]}-${threads.tid[t]}`);
   return [...rows.entries()].map(([tid, r]) => ({ thread: name.get(tid) ?? String(tid), ...r })).sort((a, b) => b.offNs - a.offNs);
+}
+
+/**
+ * Adds a slice [a, z) to a busy-share row in O(1) plus its two edge buckets: whole buckets go
+ * to a difference array (`full`), partial ones straight to `busy`.
+ */
+function addBusy(busy: Float64Array, full: Float64Array, a: number, z: number, from: number, width: number, buckets: number): void {
+  const b0 = Math.min(buckets - 1, Math.floor((a - from) / width));
+  const b1 = Math.min(buckets - 1, Math.floor((z - from) / width));
+  if (b0 === b1) {
+    busy[b0] = (busy[b0] as number) + (z - a) / width;
+    return;
+  }
+  busy[b0] = (busy[b0] as number) + (from + (b0 + 1) * width - a) / width;
+  busy[b1] = (busy[b1] as number) + (z - (from + b1 * width)) / width;
+  full[b0 + 1] = (full[b0 + 1] as number) + 1;
+  full[b1] = (full[b1] as number) - 1;
+}
+
+/**
+ * CPU lanes from the slices in [from, to): busy share per bucket, and the task that ran longest
+ * in it. Work is O(slices + lanes × buckets): lanes × buckets is capped at MAX_LANE_CELLS; the
+ * least busy CPUs past it share one lane (mean busy share, no top task).
+ */
+function cpuLanesOf(profile: Profile, from: number, to: number, buckets: number, width: number): { lanes: Timeline['cpus']; groupedCpus: number } {
+  const { sched, threads, strings } = profile;
+  // Slices per CPU (in start order), and each CPU's busy time in range.
+  const byCpu = new Map<number, number[]>();
+  const busyNs = new Map<number, number>();
+  for (let i = 0; i < sched.length; i++) {
+    const c = sched.cpu[i] as number;
+    let list = byCpu.get(c);
+    if (!list) byCpu.set(c, (list = []));
+    const s = sched.startNs[i] as number;
+    const e = sched.endNs[i] as number;
+    if (e <= from || s >= to) continue;
+    if ((threads.tid[sched.thread[i] as number] as number) === 0) continue; // the idle task
+    list.push(i);
+    busyNs.set(c, (busyNs.get(c) ?? 0) + Math.min(e, to) - Math.max(s, from));
+  }
+  const cpus = [...byCpu.keys()];
+  const budget = Math.max(1, Math.floor(MAX_LANE_CELLS / buckets));
+  let kept = cpus;
+  let grouped: number[] = [];
+  if (cpus.length > budget) {
+    const byBusy = [...cpus].sort((a, b) => (busyNs.get(b) ?? 0) - (busyNs.get(a) ?? 0) || a - b);
+    kept = byBusy.slice(0, budget - 1);
+    grouped = byBusy.slice(budget - 1);
+  }
+  const name = (th: number) => `${strings[threads.comm[th] as number]}-${threads.tid[th]}`;
+  const lanes: Timeline['cpus'] = kept
+    .sort((a, b) => a - b)
+    .map((cpu) => {
+      const busy = new Float64Array(buckets);
+      const full = new Float64Array(buckets);
+      const top: (string | null)[] = new Array<string | null>(buckets).fill(null);
+      // Slices of one CPU never overlap, so its buckets come in order: one map of time per
+      // thread serves the bucket in hand and is read out when the next one starts; a bucket a
+      // slice covers whole is that slice's task's. O(slices + buckets).
+      const ran = new Map<number, number>();
+      let current = -1;
+      const finish = () => {
+        let best = -1;
+        let bestNs = 0;
+        for (const [th, ns] of ran) if (ns > bestNs) [best, bestNs] = [th, ns];
+        if (current >= 0 && best >= 0) top[current] = name(best);
+        ran.clear();
+      };
+      const partial = (b: number, th: number, ns: number) => {
+        if (b !== current) {
+          finish();
+          current = b;
+        }
+        if (ns > 0) ran.set(th, (ran.get(th) ?? 0) + ns);
+      };
+      for (const i of byCpu.get(cpu) ?? []) {
+        const th = sched.thread[i] as number;
+        const a = Math.max(sched.startNs[i] as number, from);
+        const z = Math.min(sched.endNs[i] as number, to);
+        addBusy(busy, full, a, z, from, width, buckets);
+        const b0 = Math.min(buckets - 1, Math.floor((a - from) / width));
+        const b1 = Math.min(buckets - 1, Math.floor((z - from) / width));
+        if (b0 === b1) {
+          partial(b0, th, z - a);
+          continue;
+        }
+        partial(b0, th, from + (b0 + 1) * width - a);
+        for (let k = b0 + 1; k < b1; k++) top[k] = name(th);
+        partial(b1, th, z - (from + b1 * width));
+      }
+      finish();
+      let run = 0;
+      for (let b = 0; b < buckets; b++) {
+        run += full[b] as number;
+        busy[b] = Math.min(1, (busy[b] as number) + run);
+      }
+      return { cpu, busy: Array.from(busy), top };
+    });
+  if (grouped.length > 0) {
+    const busy = new Float64Array(buckets);
+    const full = new Float64Array(buckets);
+    for (const cpu of grouped) for (const i of byCpu.get(cpu) ?? []) addBusy(busy, full, Math.max(sched.startNs[i] as number, from), Math.min(sched.endNs[i] as number, to), from, width, buckets);
+    let run = 0;
+    for (let b = 0; b < buckets; b++) {
+      run += full[b] as number;
+      busy[b] = Math.min(1, ((busy[b] as number) + run) / grouped.length);
+    }
+    lanes.push({ cpu: -1, busy: Array.from(busy), top: new Array<string | null>(buckets).fill(null) });
+  }
+  return { lanes, groupedCpus: grouped.length };
 }

@@ -7,11 +7,15 @@ import { timeline } from '../profile/timeline';
 import { getCapture, loadSource, loadSources, pickSource } from './profiles';
 
 type Params = { id: string };
+
+/** Most rows of a syscall table. */
+export const MAX_TABLE_ROWS = 2000;
 type NodeParams = { id: string; node: string };
 
 /** GET …/nodes/{node}/syscalls: strace -c's table for the node (or a time range of it). */
 export async function nodeSyscalls(p: NodeParams, q: z.output<typeof RangeQuery>): Promise<ResponseOf<typeof endpoints.syscalls>> {
-  return syscallSummary((await loadSource(p.id, p.node, q.source, 'syscalls')).profile, q);
+  // The busiest rows: a capture that names a million syscalls does not get a million-row answer.
+  return syscallSummary((await loadSource(p.id, p.node, q.source, 'syscalls')).profile, q).slice(0, MAX_TABLE_ROWS);
 }
 
 /** GET …/nodes/{node}/timeline: activity over time. */

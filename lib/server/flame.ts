@@ -4,6 +4,7 @@ import type { CompareQuery, DiffQuery, FlameQuery, MergedQuery, StackQuery } fro
 import type { z } from 'zod';
 import { foldedLines } from '../profile/collapse';
 import { columnFlame, diffFlame, mergedFlame, side } from '../profile/flame-views';
+import { DEFAULT_MAX_NODES } from '../profile/lod';
 import { rankColumns } from '../profile/ranking';
 import type { Profile } from '../profile/types';
 import { NotFoundError } from '../store';
@@ -11,6 +12,9 @@ import { HttpError } from './http';
 import { captureTrie, sourceColumn } from './tries';
 
 type Params = { id: string };
+
+/** Most per-host totals in a merged tree's answer (frames × hosts). */
+const MAX_MERGED_CELLS = 1_000_000;
 type NodeParams = { id: string; node: string };
 
 /**
@@ -102,10 +106,13 @@ export async function ranking(p: Params, q: z.output<typeof CompareQuery>): Prom
 export async function merged(p: Params, q: z.output<typeof MergedQuery>): Promise<ResponseOf<typeof endpoints.merged>> {
   const { merge: _merge, focus, search, maxNodes, minShare, ...naming } = q;
   const { trie, nodes, kind, missing } = await captureTrie(p.id, naming);
+  // Each frame carries a total per host: the node budget shrinks as hosts grow, so an answer
+  // holds at most MAX_MERGED_CELLS of them.
+  const budget = Math.max(100, Math.floor(MAX_MERGED_CELLS / Math.max(1, nodes.length)));
   const m = mergedFlame(
     trie,
     nodes.map((_, k) => k),
-    { focus, search, maxNodes, minShare },
+    { focus, search, maxNodes: Math.min(maxNodes ?? DEFAULT_MAX_NODES, budget), minShare },
   );
   return { kind, missing: [...missing], nodes: [...nodes], root: m.root, total: m.total, truncated: m.truncated, focus: m.focus, focusFound: m.focusFound, search: m.search };
 }

@@ -66,6 +66,9 @@ class PerfScriptParser implements TextSink {
   private frames = new Int32Array(256);
   private depth = 0;
   private truncated = false;
+  /** Frame lines of the current callchain past the depth cap (not read: only counted). */
+  private cut = 0;
+  private cutLine = 0;
   private curHead: Head | null = null;
   private curTail: Tail | null = null;
   private curTime = NaN;
@@ -190,6 +193,12 @@ class PerfScriptParser implements TextSink {
   }
 
   private frameLine(text: string, lineNo: number): boolean {
+    if (this.depth >= MAX_STACK_DEPTH && this.curHead) {
+      // Past the cap the frames are dropped: counted, never interned (a hostile 200k-deep chain
+      // must not cost 200k frames of memory).
+      this.cutFrame(lineNo);
+      return true;
+    }
     let from = 0;
     while (from < text.length && (text.charCodeAt(from) === 32 || text.charCodeAt(from) === 9)) from++;
     const f = parseFrameLine(text, from);
@@ -205,10 +214,15 @@ class PerfScriptParser implements TextSink {
     return true;
   }
 
+  private cutFrame(lineNo: number): void {
+    if (!this.truncated) this.cutLine = lineNo;
+    this.truncated = true;
+    this.cut++;
+  }
+
   private pushFrame(id: number, lineNo: number): void {
     if (this.depth === MAX_STACK_DEPTH) {
-      if (!this.truncated) this.warn(lineNo, `callchain deeper than ${MAX_STACK_DEPTH} frames; the outermost frames were dropped`);
-      this.truncated = true;
+      this.cutFrame(lineNo);
       return;
     }
     if (this.depth === this.frames.length) {
@@ -310,9 +324,11 @@ class PerfScriptParser implements TextSink {
     b.sample(this.curTime, stack, head.thread, head.info.cpu, tail.event, t.period, t.perlWeight, tail.flags, payload);
     this.curHead = null;
     this.curTail = null;
-    this.depth = 0;
     const truncated = this.truncated;
+    if (truncated) this.warn(this.cutLine, `callchain of ${this.depth + this.cut} frames cut to ${MAX_STACK_DEPTH}: the ${this.cut} outermost were dropped`);
+    this.depth = 0;
     this.truncated = false;
+    this.cut = 0;
     return truncated ? undefined : stack;
   }
 }
