@@ -28,8 +28,9 @@ export class CaptureTooLargeError extends Error {
   constructor(
     readonly file: string,
     readonly limit: number,
+    detail = `capture is larger than the ${limit}-byte limit after decompression (TRACEFLEET_MAX_NODE_BYTES)`,
   ) {
-    super(`${file}: capture is larger than the ${limit}-byte limit after decompression`);
+    super(`${file}: ${detail}`);
     this.name = 'CaptureTooLargeError';
   }
 }

@@ -1,4 +1,4 @@
-import { ProfileBuilder } from '../profile/builder';
+import { ProfileBuilder, type ModelLimits } from '../profile/builder';
 import type { Profile } from '../profile/types';
 import { UnknownFormatError } from './errors';
 import type { CaptureFormat, TextSink } from './format';
@@ -40,6 +40,8 @@ export interface ParseOptions extends ReadOptions {
   readonly format?: CaptureFormat;
   /** Syscall numbering for raw syscall events when the capture does not say (x86_64 by default). */
   readonly arch?: string;
+  /** How much the capture may hold (records, frames, stack nodes). */
+  readonly limits?: ModelLimits;
 }
 
 /**
@@ -62,7 +64,7 @@ export async function parseCapture(source: ByteSource, opts: ParseOptions): Prom
     // An empty capture is a valid perf script of zero samples (an idle node), not an unknown format.
     format = opts.format ?? (empty ? perfScriptFormat : detectFormat(lines, opts.formats ?? FORMATS));
     if (!format) throw new UnknownFormatError(opts.file, lines.find((l) => l.trim().length > 0) ?? '');
-    builder = new ProfileBuilder(format.id);
+    builder = new ProfileBuilder(format.id, opts.limits);
     if (opts.arch) builder.setMeta({ arch: opts.arch });
     const s = format.createParser(builder, { file: opts.file });
     for (const text of pending.splice(0)) s.chunk(text);

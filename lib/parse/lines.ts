@@ -12,6 +12,9 @@ export const MAX_LINE_CHARS = 16 * 1024 * 1024;
  */
 const CHUNK_BYTES = 900_000;
 
+/** Decompressed bytes before the ratio guard applies (small files compress a lot, legitimately). */
+export const RATIO_GRACE = 64 * 1024 * 1024;
+
 export type ByteSource = AsyncIterable<Uint8Array> | Iterable<Uint8Array> | ReadableStream<Uint8Array>;
 
 export interface ReadStats {
@@ -24,8 +27,10 @@ export interface ReadStats {
 
 export interface ReadOptions {
   readonly file: string;
-  /** Decompressed-size cap (gzip bombs): exceeding it is a ParseError. */
+  /** Decompressed-size cap: exceeding it is a CaptureTooLargeError. */
   readonly maxBytes?: number;
+  /** Largest decompressed / compressed ratio of gzip input (bombs), checked past the first RATIO_GRACE bytes. */
+  readonly maxRatio?: number;
   readonly onBytes?: (bytesIn: number) => void;
 }
 
@@ -99,10 +104,13 @@ async function* decompressed(source: ByteSource, opts: ReadOptions, stats: ReadS
     out = Readable.from(counted()).pipe(createGunzip({ chunkSize: 256 * 1024 }));
   }
   const max = opts.maxBytes ?? Infinity;
+  const ratio = opts.maxRatio ?? Infinity;
   try {
     for await (const chunk of out) {
       stats.bytesOut += chunk.length;
       if (stats.bytesOut > max) throw new CaptureTooLargeError(opts.file, max);
+      if (stats.gzip && stats.bytesOut > RATIO_GRACE && stats.bytesOut > ratio * stats.bytesIn)
+        throw new CaptureTooLargeError(opts.file, max, `gzip data inflates more than ${ratio}× (${stats.bytesIn} bytes gave ${stats.bytesOut} so far): refused as a compression bomb (TRACEFLEET_MAX_GZIP_RATIO)`);
       yield chunk;
     }
   } catch (err) {

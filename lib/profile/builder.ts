@@ -14,8 +14,23 @@ export type MetaFields = {
   -readonly [K in 'hostname' | 'cmdline' | 'capturedOn' | 'perfVersion' | 'osRelease' | 'arch' | 'nrcpusOnline']?: ProfileMeta[K];
 };
 
-/** Thrown when a capture exceeds what the model can index (a clear 4xx, not a crash). */
-export class ModelLimitError extends Error {}
+/** Thrown when a capture exceeds what the model can index, or a configured limit (a clear 4xx, not a crash). */
+export class ModelLimitError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ModelLimitError';
+  }
+}
+
+/** How much one capture may hold; past it the parse fails with ModelLimitError (the server answers 422). */
+export interface ModelLimits {
+  /** Samples, syscalls and context switches together. */
+  readonly maxRecords: number;
+  readonly maxFrames: number;
+  readonly maxStackNodes: number;
+}
+
+export const DEFAULT_LIMITS: ModelLimits = { maxRecords: 2 ** 31, maxFrames: FRAME_KEY_SPACE, maxStackNodes: MAX_STACK_NODES };
 
 /**
  * The only way to build a Profile: parsers push frames, stacks, threads and samples, then
@@ -55,7 +70,17 @@ export class ProfileBuilder {
   private warningCount = 0;
   private lineCount = 0;
 
-  constructor(private readonly format: string) {}
+  private records = 0;
+
+  constructor(
+    private readonly format: string,
+    private readonly limits: ModelLimits = DEFAULT_LIMITS,
+  ) {}
+
+  /** Counts a record (sample, syscall, switch) against the limit. */
+  private record(): void {
+    if (++this.records > this.limits.maxRecords) throw new ModelLimitError(`more than ${this.limits.maxRecords} records (samples, syscalls and context switches); raise TRACEFLEET_MAX_RECORDS to accept it`);
+  }
 
   setMeta(fields: MetaFields): void {
     Object.assign(this.meta, fields);
@@ -95,7 +120,7 @@ export class ProfileBuilder {
     let id = this.frameIndex.get(key);
     if (id === undefined) {
       id = this.frameSymbol.push(this.strings.intern(symbol));
-      if (id >= FRAME_KEY_SPACE) throw new ModelLimitError(`more than ${FRAME_KEY_SPACE} distinct frames`);
+      if (id >= Math.min(FRAME_KEY_SPACE, this.limits.maxFrames)) throw new ModelLimitError(`more than ${Math.min(FRAME_KEY_SPACE, this.limits.maxFrames)} distinct frames`);
       this.frameModule.push(this.strings.intern(module));
       this.frameAddress.push(address ? this.strings.intern(address) : 0);
       this.frameKind.push(classifyFrame(module));
@@ -109,7 +134,7 @@ export class ProfileBuilder {
     let id = this.stackIndex.get(parent, frame);
     if (id < 0) {
       id = this.stackParent.push(parent);
-      if (id >= MAX_STACK_NODES) throw new ModelLimitError(`more than ${MAX_STACK_NODES} distinct stack nodes`);
+      if (id >= Math.min(MAX_STACK_NODES, this.limits.maxStackNodes)) throw new ModelLimitError(`more than ${Math.min(MAX_STACK_NODES, this.limits.maxStackNodes)} distinct stack nodes`);
       this.stackFrame.push(frame);
       this.stackIndex.add(parent, frame, id);
     }
@@ -149,11 +174,13 @@ export class ProfileBuilder {
   /** `timeNs` from relNs(), NaN when the record has no time. `payload`: string index of a generic event's text. */
   sample(timeNs: number, stack: number, thread: number, cpu: number, event: number, period: number, weight: number, flags: number, payload = 0): void {
     if (this.defaultEvent < 0 && (flags & 1) === 0) this.defaultEvent = event;
+    this.record();
     this.s.push(timeNs, stack, thread, cpu, event, period, weight, flags, payload);
   }
 
   /** A syscall interval (times from relNs(); durationNs NaN when it never returned). */
   syscall(startNs: number, durationNs: number, thread: number, cpu: number, name: string, ret: number, errno: string, flags: number): void {
+    this.record();
     this.sc.push(startNs, durationNs, thread, cpu, this.strings.intern(name), ret, errno ? this.strings.intern(errno) : 0, flags);
   }
 
@@ -163,6 +190,7 @@ export class ProfileBuilder {
 
   /** A context switch on `cpu`: `prev` stops running (leaving in `prevState`), `next` starts. */
   schedSwitch(timeNs: number, cpu: number, prev: number, prevState: string, next: number): void {
+    this.record();
     this.switches.push({ timeNs, cpu, prev, prevState: this.strings.intern(prevState), next });
   }
 

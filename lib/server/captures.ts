@@ -6,7 +6,9 @@ import { issueUploadToken } from './auth';
 import { serverEnv } from './env';
 import { openUrl } from './fetch-url';
 import { ingestSource } from './ingest';
+import { clientKey } from './limits';
 import { liveHub } from './live';
+import { HttpError } from './http';
 import { getCapture, pickSource } from './profiles';
 import { getStore } from './store';
 
@@ -98,15 +100,27 @@ function fileNameHeader(req: Request): string | undefined {
 
 /** PUT …/nodes/{node}[/sources/{source}]: the request body streamed into the store and the parser. */
 export async function putSource(p: NodeParams & { source?: string }, q: z.output<typeof UploadQuery>, body: ReadableStream<Uint8Array> | null, req: Request): Promise<ResponseOf<typeof endpoints.putNode>> {
-  return ingestSource(p.id, p.node, p.source ?? null, body, { fileName: fileNameHeader(req), arch: q.arch });
+  return ingestSource(p.id, p.node, p.source ?? null, body, { fileName: fileNameHeader(req), arch: q.arch, client: clientKey(req) });
 }
 
-/** POST …/nodes/{node}/fetch: the server downloads the capture and ingests it as an upload. */
-export async function fetchSource(p: NodeParams, body: z.output<typeof FetchBody>): Promise<ResponseOf<typeof endpoints.fetchNode>> {
-  const { body: stream, name } = await openUrl(body.url, serverEnv().TRACEFLEET_FETCH_ALLOW_PRIVATE === '1');
+/**
+ * POST …/nodes/{node}/fetch: the server downloads the capture and ingests it as an upload,
+ * within TRACEFLEET_FETCH_DEADLINE_S in all, and stops when the client goes away.
+ */
+export async function fetchSource(p: NodeParams, body: z.output<typeof FetchBody>, req: Request): Promise<ResponseOf<typeof endpoints.fetchNode>> {
+  const env = serverEnv();
+  const deadline = AbortSignal.timeout(env.TRACEFLEET_FETCH_DEADLINE_S * 1000);
+  const signal = AbortSignal.any([req.signal, deadline]);
+  const { body: stream, name } = await openUrl(body.url, env.TRACEFLEET_FETCH_ALLOW_PRIVATE === '1', { signal, maxBytes: env.TRACEFLEET_MAX_NODE_BYTES });
+  const stop = () => stream.destroy(new Error(deadline.aborted ? 'fetch deadline' : 'client gone'));
+  signal.addEventListener('abort', stop, { once: true });
   try {
-    return await ingestSource(p.id, p.node, body.source ?? null, stream, { fileName: name, arch: body.arch });
+    return await ingestSource(p.id, p.node, body.source ?? null, stream, { fileName: name, arch: body.arch, client: clientKey(req) });
+  } catch (err) {
+    if (deadline.aborted) throw new HttpError(408, 'timeout', `the download did not end within ${env.TRACEFLEET_FETCH_DEADLINE_S} s (TRACEFLEET_FETCH_DEADLINE_S)`);
+    throw err;
   } finally {
+    signal.removeEventListener('abort', stop);
     stream.destroy();
   }
 }

@@ -3,8 +3,24 @@ import { z } from 'zod';
 
 const Env = z.object({
   TRACEFLEET_DATA_DIR: z.string().min(1).default('./data'),
-  /** Largest capture per node, after decompression (default 64 GiB). */
-  TRACEFLEET_MAX_NODE_BYTES: z.coerce.number().int().positive().default(64 * 2 ** 30),
+  /** Largest source, after decompression (default 4 GiB): 413 past it. */
+  TRACEFLEET_MAX_NODE_BYTES: z.coerce.number().int().positive().default(4 * 2 ** 30),
+  /** Largest decompressed / compressed ratio of a gzip upload (compression bombs): 413 past it. */
+  TRACEFLEET_MAX_GZIP_RATIO: z.coerce.number().positive().default(200),
+  /** Most records (samples, syscalls, context switches) in one source: 422 past it. */
+  TRACEFLEET_MAX_RECORDS: z.coerce.number().int().positive().default(25_000_000),
+  /** Most distinct frames in one source: 422 past it. */
+  TRACEFLEET_MAX_FRAMES: z.coerce.number().int().positive().default(2_000_000),
+  /** Bytes all captures may keep on disk (raw and parsed), in GB: 507 past it. Unset: no quota. */
+  TRACEFLEET_QUOTA_GB: z.coerce.number().positive().optional(),
+  /** Uploads (and fetches) received at once, in all and per client: 429 with Retry-After past them. */
+  TRACEFLEET_MAX_UPLOADS: z.coerce.number().int().positive().default(16),
+  TRACEFLEET_MAX_UPLOADS_PER_CLIENT: z.coerce.number().int().positive().default(4),
+  /** An upload must end within this many seconds, and never go this many without a byte: 408. */
+  TRACEFLEET_UPLOAD_DEADLINE_S: z.coerce.number().positive().default(3600),
+  TRACEFLEET_UPLOAD_IDLE_S: z.coerce.number().positive().default(60),
+  /** A server-side fetch (POST …/fetch) must end within this many seconds: 408. */
+  TRACEFLEET_FETCH_DEADLINE_S: z.coerce.number().positive().default(600),
   /** Memory for parsed profiles and flame trees kept between requests. */
   TRACEFLEET_CACHE_MB: z.coerce.number().int().positive().default(1024),
   /** Let POST …/fetch download from private and local networks (off: only public addresses). */

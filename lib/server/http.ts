@@ -8,6 +8,8 @@ export class HttpError extends Error {
     readonly code: string,
     message: string,
     readonly extra: { file?: string; line?: number } = {},
+    /** Headers the answer carries (Retry-After). */
+    readonly headers: Record<string, string> = {},
   ) {
     super(message);
     this.name = 'HttpError';
@@ -67,9 +69,9 @@ function isClientAbort(err: unknown): boolean {
 
 export function errorResponse(err: unknown): Response {
   const h = toHttpError(err);
-  if (h.status >= 500) console.error('tracefleet: internal error', err);
+  if (h.code === 'internal') console.error('tracefleet: internal error', err);
   const body: ErrorBody = { error: { code: h.code, message: h.message, ...h.extra } };
-  return json(body, h.status);
+  return json(body, { status: h.status, headers: h.headers });
 }
 
 /** Runs a route body, turning every failure into the JSON error body. */

@@ -1,19 +1,29 @@
 import type { SourceSummary } from '../api/schemas';
 import { sourceKind } from '../api/sources';
 import { parseCapture } from '../parse';
-import { iterate, type ByteSource } from '../parse/lines';
+import type { ByteSource } from '../parse/lines';
 import type { SourceUpload } from '../store';
 import { serverEnv } from './env';
 import { HttpError, toHttpError } from './http';
+import { acquireUploadSlot, withDeadlines } from './limits';
 import { liveHub } from './live';
 import { getStore } from './store';
 
 /** Writes each chunk to the upload before the parser sees it. */
-async function* through(body: ByteSource, upload: SourceUpload): AsyncGenerator<Uint8Array> {
-  for await (const value of iterate(body)) {
+async function* through(body: AsyncIterable<Uint8Array>, upload: SourceUpload): AsyncGenerator<Uint8Array> {
+  for await (const value of body) {
     await upload.write(value);
     yield value;
   }
+}
+
+/** Stops a body's source: a web stream is cancelled, a Node stream destroyed. */
+function canceller(body: ByteSource): () => void {
+  return () => {
+    const b = body as { cancel?: () => Promise<void>; destroy?: (err?: Error) => void };
+    if (typeof b.destroy === 'function') b.destroy();
+    else if (typeof b.cancel === 'function') b.cancel().catch(() => undefined);
+  };
 }
 
 /**
@@ -28,16 +38,30 @@ export async function ingestSource(
   node: string,
   source: string | null,
   body: ByteSource | null,
-  opts: { fileName?: string; arch?: string } = {},
+  opts: { fileName?: string; arch?: string; client?: string } = {},
 ): Promise<SourceSummary> {
   if (!body) throw new HttpError(400, 'empty_body', 'send the capture as the request body');
+  const env = serverEnv();
   const store = await getStore();
-  const upload = await store.beginSourceUpload(captureId, node);
+  const quota = env.TRACEFLEET_QUOTA_GB ? env.TRACEFLEET_QUOTA_GB * 1e9 : Infinity;
+  const used = quota < Infinity ? await store.usage() : 0;
+  if (used >= quota) throw new HttpError(507, 'quota_exceeded', `the server keeps ${env.TRACEFLEET_QUOTA_GB} GB of captures (TRACEFLEET_QUOTA_GB) and is full: delete captures to make room`);
+  const slot = acquireUploadSlot(opts.client ?? 'server');
+  const upload = await store.beginSourceUpload(captureId, node).catch((err: unknown) => {
+    slot.release();
+    throw err;
+  });
   const live = liveHub().begin(captureId, node, source);
   try {
-    const { profile, format, stats } = await parseCapture(through(body, upload), {
+    const bytes = withDeadlines(body, canceller(body), {
+      maxBytes: quota - used,
+      tooMuch: () => new HttpError(507, 'quota_exceeded', `this upload would take the server past its ${env.TRACEFLEET_QUOTA_GB} GB (TRACEFLEET_QUOTA_GB)`),
+    });
+    const { profile, format, stats } = await parseCapture(through(bytes, upload), {
       file: opts.fileName ?? node,
-      maxBytes: serverEnv().TRACEFLEET_MAX_NODE_BYTES,
+      maxBytes: env.TRACEFLEET_MAX_NODE_BYTES,
+      maxRatio: env.TRACEFLEET_MAX_GZIP_RATIO,
+      limits: { maxRecords: env.TRACEFLEET_MAX_RECORDS, maxFrames: env.TRACEFLEET_MAX_FRAMES, maxStackNodes: 4 * env.TRACEFLEET_MAX_FRAMES },
       arch: opts.arch,
       onBytes: live.bytes,
     });
@@ -74,7 +98,9 @@ export async function ingestSource(
   } catch (err) {
     await upload.abort();
     const h = toHttpError(err);
-    live.failed({ code: h.code, message: h.status >= 500 ? 'internal error' : h.message });
+    live.failed({ code: h.code, message: h.status >= 500 && h.status !== 507 ? 'internal error' : h.message });
     throw err;
+  } finally {
+    slot.release();
   }
 }

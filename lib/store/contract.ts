@@ -165,6 +165,23 @@ export function captureStoreContract(name: string, h: StoreHarness): void {
       await s.close();
     });
 
+    it('knows how many bytes it keeps (the quota), and frees them on delete', async () => {
+      const s = await h.open();
+      expect(await s.usage()).toBe(0);
+      const c = await s.createCapture('c');
+      await put(s, c.id, 'n', 'perf', 'x'.repeat(1000), h.profiles[0]);
+      const one = await s.usage();
+      expect(one).toBeGreaterThan(1000);
+      await put(s, c.id, 'n', 'strace', 'y'.repeat(500), h.profiles[0]);
+      expect(await s.usage()).toBeGreaterThan(one + 500);
+      await put(s, c.id, 'n', 'perf', 'x'.repeat(2000), h.profiles[0]);
+      expect(await s.usage()).toBeGreaterThan(one + 1500);
+      await s.deleteSource(c.id, 'n', 'strace');
+      await s.deleteCapture(c.id);
+      expect(await s.usage()).toBe(0);
+      await s.close();
+    });
+
     it('finds captures older than a time (retention)', async () => {
       const s = await h.open();
       const c = await s.createCapture('c');

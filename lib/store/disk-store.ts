@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readdir, readFile, rename, rm, unlink, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm, stat, unlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import Database from 'better-sqlite3';
@@ -38,7 +38,7 @@ interface TokenRow {
 }
 
 /** Schema version of the database; older ones are migrated when the store opens. */
-const SCHEMA_VERSION = 2;
+const SCHEMA_VERSION = 3;
 
 /**
  * The embedded default store: capture metadata in SQLite (one transaction per change), raw
@@ -72,6 +72,7 @@ export class DiskStore implements CaptureStore {
         version TEXT NOT NULL,
         stem TEXT NOT NULL,
         summary TEXT NOT NULL,
+        stored_bytes INTEGER NOT NULL DEFAULT 0,
         PRIMARY KEY (capture_id, node, name)
       );
       CREATE TABLE IF NOT EXISTS tokens (
@@ -92,6 +93,9 @@ export class DiskStore implements CaptureStore {
     const version = this.db.pragma('user_version', { simple: true }) as number;
     if (version >= SCHEMA_VERSION) return;
     this.db.transaction(() => {
+      // 2 → 3: bytes kept per source (filled in from the files by sweep()).
+      const columns = this.db.prepare('PRAGMA table_info(sources)').all() as { name: string }[];
+      if (!columns.some((c) => c.name === 'stored_bytes')) this.db.exec('ALTER TABLE sources ADD COLUMN stored_bytes INTEGER NOT NULL DEFAULT 0');
       const hasNodes = this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'nodes'").get();
       if (hasNodes) {
         const rows = this.db.prepare('SELECT capture_id, name, version, summary FROM nodes').all() as { capture_id: string; name: string; version: string; summary: string }[];
@@ -154,6 +158,10 @@ export class DiskStore implements CaptureStore {
     return deleted;
   }
 
+  async usage(): Promise<number> {
+    return (this.db.prepare('SELECT COALESCE(SUM(stored_bytes), 0) AS n FROM sources').get() as { n: number }).n;
+  }
+
   async capturesBefore(isoTime: string): Promise<string[]> {
     return (this.db.prepare('SELECT id FROM captures WHERE created_at < ?').all(isoTime) as { id: string }[]).map((r) => r.id);
   }
@@ -189,6 +197,7 @@ export class DiskStore implements CaptureStore {
         await rename(rawTmp, files.raw);
         await rename(profileTmp, files.profile);
         await syncDir(dir);
+        const storedBytes = (await stat(files.raw)).size + (await stat(files.profile)).size;
         const summary: SourceSummary = { ...partial, node, name: source, uploadedAt: new Date().toISOString(), version };
         let previous: string | undefined;
         try {
@@ -197,10 +206,10 @@ export class DiskStore implements CaptureStore {
             const old = this.sourceRow(captureId, node, source);
             this.db
               .prepare(
-                `INSERT INTO sources (capture_id, node, name, version, stem, summary) VALUES (?, ?, ?, ?, ?, ?)
-                 ON CONFLICT (capture_id, node, name) DO UPDATE SET version = excluded.version, stem = excluded.stem, summary = excluded.summary`,
+                `INSERT INTO sources (capture_id, node, name, version, stem, summary, stored_bytes) VALUES (?, ?, ?, ?, ?, ?, ?)
+                 ON CONFLICT (capture_id, node, name) DO UPDATE SET version = excluded.version, stem = excluded.stem, summary = excluded.summary, stored_bytes = excluded.stored_bytes`,
               )
-              .run(captureId, node, source, version, stem, JSON.stringify(summary));
+              .run(captureId, node, source, version, stem, JSON.stringify(summary), storedBytes);
             return old?.stem;
           })();
         } catch (err) {
@@ -303,8 +312,17 @@ export class DiskStore implements CaptureStore {
     await unlink(f.profile).catch(() => undefined);
   }
 
-  /** Deletes files no row points at (left by a crash between the rename and the transaction), and folders of deleted captures. */
+  /**
+   * Deletes files no row points at (left by a crash between the rename and the transaction),
+   * and folders of deleted captures; measures sources stored before their size was kept.
+   */
   private async sweep(): Promise<void> {
+    const unmeasured = this.db.prepare('SELECT capture_id, node, name, stem FROM sources WHERE stored_bytes = 0').all() as SourceRow[];
+    for (const r of unmeasured) {
+      const f = this.files(r.capture_id, r.stem);
+      const size = ((await stat(f.raw).catch(() => null))?.size ?? 0) + ((await stat(f.profile).catch(() => null))?.size ?? 0);
+      this.db.prepare('UPDATE sources SET stored_bytes = ? WHERE capture_id = ? AND node = ? AND name = ?').run(size, r.capture_id, r.node, r.name);
+    }
     const live = new Set((this.db.prepare('SELECT capture_id, stem FROM sources').all() as SourceRow[]).map((r) => `${r.capture_id}/${r.stem}`));
     const captures = new Set((this.db.prepare('SELECT id FROM captures').all() as { id: string }[]).map((r) => r.id));
     for (const captureId of await readdir(this.blobs).catch(() => [] as string[])) {

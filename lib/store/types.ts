@@ -51,6 +51,8 @@ export interface CaptureStore {
   renameCapture(id: string, name: string): Promise<boolean>;
   /** Deletes a capture with every byte of its sources. */
   deleteCapture(id: string): Promise<boolean>;
+  /** Bytes kept on disk for every capture (raw uploads and parsed profiles), for the quota. */
+  usage(): Promise<number>;
   /** Captures created before `isoTime` (for retention). */
   capturesBefore(isoTime: string): Promise<string[]>;
   /**

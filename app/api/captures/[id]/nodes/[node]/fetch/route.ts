@@ -9,4 +9,4 @@ export const dynamic = 'force-dynamic';
  * the source's summary: the server downloads the capture (streamed, as an upload would be).
  * Private and local addresses are refused unless TRACEFLEET_FETCH_ALLOW_PRIVATE=1.
  */
-export const POST = route(endpoints.fetchNode, ({ params, body }) => fetchSource(params, body));
+export const POST = route(endpoints.fetchNode, ({ params, body, req }) => fetchSource(params, body, req));
