@@ -4,14 +4,15 @@ import type { Profile } from '../lib/profile/types';
 /**
  * A small profile that fills every table (frames, stacks, threads, samples with a payload,
  * syscalls, sched slices), built through the builder. `lib/profile/fixtures/profile-v2.bin` is
- * this profile as the version-2 codec wrote it; the codec tests decode that file and compare.
+ * this profile as the version-2 codec wrote it (before event units were stored: decoding derives
+ * them); lib/profile/serialize.test.ts decodes that file and compares it with this profile.
  */
 export function fixtureProfile(): Profile {
   const b = new ProfileBuilder('perf-script');
   b.setMeta({ hostname: 'node-x', arch: 'x86_64', nrcpusOnline: 2 });
   b.addHeaderEvent('cycles');
-  const cycles = b.eventType('cycles');
-  const tp = b.eventType('sched:sched_switch');
+  const cycles = b.eventType('cycles', 'events');
+  const tp = b.eventType('sched:sched_switch', 'samples');
   const main = b.frame('main', '/bin/app', '');
   const work = b.frame('work', '/bin/app', '');
   const read = b.frame('ksys_read', '[kernel.kallsyms]', '');

@@ -60,7 +60,7 @@ class FoldedParser implements LineSink {
     }
     const stack = this.builder.stackFromLeafFirst(this.frames, this.frames.length);
     const thread = this.builder.thread(comm, -1, 0);
-    this.builder.sample(NaN, stack, thread, -1, this.builder.eventType('samples'), 0, weight, 0);
+    this.builder.sample(NaN, stack, thread, -1, this.builder.eventType('samples', 'events'), 0, weight, 0);
   }
 
   end(lineCount: number): void {

@@ -1,9 +1,9 @@
-import { Growable } from '../util/growable';
 import { StringTable } from '../util/intern';
 import { PairMap } from '../util/pair-map';
 import { classifyFrame } from './kinds';
-import { buildSlices, permute, SampleColumns, sortSyscalls, stableTimeOrder, SyscallColumns } from './columns';
-import type { ClockKind, EventType, ParseWarning, Profile, ProfileMeta } from './types';
+import { buildSlices, eventTypes, permuteTable, sortSyscalls, stableTimeOrder, SWITCH_COLUMNS } from './columns';
+import { TableBuilder } from './table';
+import { FRAME_COLUMNS, SAMPLE_COLUMNS, STACK_COLUMNS, SYSCALL_COLUMNS, THREAD_COLUMNS, type ClockKind, type ParseWarning, type Profile, type ProfileMeta, type ValueUnit } from './types';
 
 const MAX_WARNINGS = 100;
 /** Frame and stack indices live in Int32Arrays (PairMap, typed columns). */
@@ -44,27 +44,20 @@ export class ProfileBuilder {
   private baseSec = NaN;
 
   private readonly frameIndex = new Map<string, number>();
-  private readonly frameSymbol = new Growable(Uint32Array);
-  private readonly frameModule = new Growable(Uint32Array);
-  private readonly frameAddress = new Growable(Uint32Array);
-  private readonly frameKind = new Growable(Uint8Array);
-
+  private readonly frames = new TableBuilder(FRAME_COLUMNS);
   private readonly stackIndex = new PairMap();
-  private readonly stackParent = new Growable(Int32Array);
-  private readonly stackFrame = new Growable(Uint32Array);
-
+  private readonly stacks = new TableBuilder(STACK_COLUMNS);
   private readonly threadIndex = new Map<string, number>();
-  private readonly threadComm = new Growable(Uint32Array);
-  private readonly threadPid = new Growable(Int32Array);
-  private readonly threadTid = new Growable(Int32Array);
+  private readonly threads = new TableBuilder(THREAD_COLUMNS);
 
   private readonly eventIndex = new Map<string, number>();
   private readonly eventNames: string[] = [];
+  private readonly eventUnits: ValueUnit[] = [];
   private defaultEvent = -1;
 
-  private readonly s = new SampleColumns();
-  private readonly sc = new SyscallColumns();
-  private readonly switches: { timeNs: number; cpu: number; prev: number; prevState: number; next: number }[] = [];
+  private readonly samples = new TableBuilder(SAMPLE_COLUMNS, 4096);
+  private readonly syscalls = new TableBuilder(SYSCALL_COLUMNS, 256);
+  private readonly switches = new TableBuilder(SWITCH_COLUMNS, 256);
 
   private readonly warnings: ParseWarning[] = [];
   private warningCount = 0;
@@ -119,11 +112,14 @@ export class ProfileBuilder {
     const key = symbol + '\0' + module + '\0' + address;
     let id = this.frameIndex.get(key);
     if (id === undefined) {
-      id = this.frameSymbol.push(this.strings.intern(symbol));
-      if (id >= Math.min(FRAME_KEY_SPACE, this.limits.maxFrames)) throw new ModelLimitError(`more than ${Math.min(FRAME_KEY_SPACE, this.limits.maxFrames)} distinct frames`);
-      this.frameModule.push(this.strings.intern(module));
-      this.frameAddress.push(address ? this.strings.intern(address) : 0);
-      this.frameKind.push(classifyFrame(module));
+      const max = Math.min(FRAME_KEY_SPACE, this.limits.maxFrames);
+      if (this.frames.length >= max) throw new ModelLimitError(`more than ${max} distinct frames`);
+      id = this.frames.append();
+      const c = this.frames.cols;
+      c.symbol[id] = this.strings.intern(symbol);
+      c.module[id] = this.strings.intern(module);
+      c.address[id] = address ? this.strings.intern(address) : 0;
+      c.kind[id] = classifyFrame(module);
       this.frameIndex.set(key, id);
     }
     return id;
@@ -133,9 +129,12 @@ export class ProfileBuilder {
   child(parent: number, frame: number): number {
     let id = this.stackIndex.get(parent, frame);
     if (id < 0) {
-      id = this.stackParent.push(parent);
-      if (id >= Math.min(MAX_STACK_NODES, this.limits.maxStackNodes)) throw new ModelLimitError(`more than ${Math.min(MAX_STACK_NODES, this.limits.maxStackNodes)} distinct stack nodes`);
-      this.stackFrame.push(frame);
+      const max = Math.min(MAX_STACK_NODES, this.limits.maxStackNodes);
+      if (this.stacks.length >= max) throw new ModelLimitError(`more than ${max} distinct stack nodes`);
+      id = this.stacks.append();
+      const c = this.stacks.cols;
+      c.parent[id] = parent;
+      c.frame[id] = frame;
       this.stackIndex.add(parent, frame, id);
     }
     return id;
@@ -152,20 +151,29 @@ export class ProfileBuilder {
     const key = comm + '\0' + pid + '\0' + tid;
     let id = this.threadIndex.get(key);
     if (id === undefined) {
-      id = this.threadComm.push(this.strings.intern(comm));
-      this.threadPid.push(pid);
-      this.threadTid.push(tid);
+      id = this.threads.append();
+      const c = this.threads.cols;
+      c.comm[id] = this.strings.intern(comm);
+      c.pid[id] = pid;
+      c.tid[id] = tid;
       this.threadIndex.set(key, id);
     }
     return id;
   }
 
-  eventType(name: string): number {
+  /**
+   * The event named `name`, created on first use with the unit of its weights: 'ns' for
+   * durations and clock periods, 'events' for other periods, 'samples' when every sample weighs
+   * 1. build() turns 'ns' and 'events' into 'samples' when the event's total weight is its sample
+   * count (no period was printed).
+   */
+  eventType(name: string, unit: ValueUnit = 'events'): number {
     let id = this.eventIndex.get(name);
     if (id === undefined) {
       id = this.eventNames.length;
       if (id > 0xffff) throw new ModelLimitError('more than 65535 event types');
       this.eventNames.push(name);
+      this.eventUnits.push(unit);
       this.eventIndex.set(name, id);
     }
     return id;
@@ -175,34 +183,63 @@ export class ProfileBuilder {
   sample(timeNs: number, stack: number, thread: number, cpu: number, event: number, period: number, weight: number, flags: number, payload = 0): void {
     if (this.defaultEvent < 0 && (flags & 1) === 0) this.defaultEvent = event;
     this.record();
-    this.s.push(timeNs, stack, thread, cpu, event, period, weight, flags, payload);
+    const i = this.samples.append();
+    const c = this.samples.cols;
+    c.timeNs[i] = timeNs;
+    c.stack[i] = stack;
+    c.thread[i] = thread;
+    c.cpu[i] = cpu;
+    c.event[i] = event;
+    c.period[i] = period;
+    c.weight[i] = weight;
+    c.flags[i] = flags;
+    c.payload[i] = payload;
   }
 
   /** A syscall interval (times from relNs(); durationNs NaN when it never returned). */
   syscall(startNs: number, durationNs: number, thread: number, cpu: number, name: string, ret: number, errno: string, flags: number): void {
     this.record();
-    this.sc.push(startNs, durationNs, thread, cpu, this.strings.intern(name), ret, errno ? this.strings.intern(errno) : 0, flags);
+    const nameId = this.strings.intern(name);
+    const errnoId = errno ? this.strings.intern(errno) : 0;
+    const i = this.syscalls.append();
+    const c = this.syscalls.cols;
+    c.startNs[i] = startNs;
+    c.durationNs[i] = durationNs;
+    c.thread[i] = thread;
+    c.cpu[i] = cpu;
+    c.name[i] = nameId;
+    c.ret[i] = ret;
+    c.errno[i] = errnoId;
+    c.flags[i] = flags;
   }
 
   get syscallCount(): number {
-    return this.sc.length;
+    return this.syscalls.length;
   }
 
   /** A context switch on `cpu`: `prev` stops running (leaving in `prevState`), `next` starts. */
   schedSwitch(timeNs: number, cpu: number, prev: number, prevState: string, next: number): void {
     this.record();
-    this.switches.push({ timeNs, cpu, prev, prevState: this.strings.intern(prevState), next });
+    const state = this.strings.intern(prevState);
+    const i = this.switches.append();
+    const c = this.switches.cols;
+    c.timeNs[i] = timeNs;
+    c.cpu[i] = cpu;
+    c.prev[i] = prev;
+    c.prevState[i] = state;
+    c.next[i] = next;
   }
 
   get sampleCount(): number {
-    return this.s.length;
+    return this.samples.length;
   }
 
   build(): Profile {
-    const cols = this.s.trimmed();
-    const sys = this.sc.trimmed();
-    const n = cols.timeNs.length;
-    let time = cols.timeNs;
+    let samples = this.samples.toTable();
+    const switches = this.switches.toTable();
+    const sys = this.syscalls.toTable();
+    const n = samples.length;
+    const time = samples.timeNs;
     // The capture starts at its earliest timestamp of any kind (samples, syscalls, switches).
     let minT = Infinity;
     let maxT = -Infinity;
@@ -211,12 +248,12 @@ export class ProfileBuilder {
       if (t > maxT) maxT = t;
     };
     for (let i = 0; i < n; i++) see(time[i] as number);
-    for (let i = 0; i < sys.startNs.length; i++) {
+    for (let i = 0; i < sys.length; i++) {
       see(sys.startNs[i] as number);
       const d = sys.durationNs[i] as number;
       if (!Number.isNaN(d)) see((sys.startNs[i] as number) + d);
     }
-    for (const sw of this.switches) see(sw.timeNs);
+    for (let i = 0; i < switches.length; i++) see(switches.timeNs[i] as number);
     if (minT === Infinity) {
       minT = 0;
       maxT = 0;
@@ -227,34 +264,9 @@ export class ProfileBuilder {
       time[i] = Number.isNaN(t) ? 0 : t - minT;
       if (i > 0 && (time[i] as number) < (time[i - 1] as number)) sorted = false;
     }
-    const columns = { stack: cols.stack, thread: cols.thread, cpu: cols.cpu, event: cols.event, period: cols.period, weight: cols.weight, flags: cols.flags, payload: cols.payload };
-    if (!sorted) {
-      const order = stableTimeOrder(time);
-      time = permute(time, order);
-      columns.stack = permute(columns.stack, order);
-      columns.thread = permute(columns.thread, order);
-      columns.cpu = permute(columns.cpu, order);
-      columns.event = permute(columns.event, order);
-      columns.period = permute(columns.period, order);
-      columns.weight = permute(columns.weight, order);
-      columns.flags = permute(columns.flags, order);
-      columns.payload = permute(columns.payload, order);
-    }
+    if (!sorted) samples = permuteTable(SAMPLE_COLUMNS, samples, stableTimeOrder(time));
     const syscalls = sortSyscalls(sys, minT);
-    const sched = buildSlices(this.switches, minT, maxT - minT);
-
-    const eventSamples = new Array<number>(this.eventNames.length).fill(0);
-    const eventWeight = new Array<number>(this.eventNames.length).fill(0);
-    for (let i = 0; i < n; i++) {
-      const e = columns.event[i] as number;
-      eventSamples[e] = (eventSamples[e] as number) + 1;
-      eventWeight[e] = (eventWeight[e] as number) + (columns.weight[i] as number);
-    }
-    const eventTypes: EventType[] = this.eventNames.map((name, i) => ({
-      name,
-      samples: eventSamples[i] as number,
-      weight: eventWeight[i] as number,
-    }));
+    const sched = buildSlices(switches, minT, maxT - minT);
 
     const base = Number.isNaN(this.baseSec) ? 0 : this.baseSec;
     const wholeSec = Math.floor(minT / 1e9);
@@ -272,23 +284,12 @@ export class ProfileBuilder {
     return {
       meta,
       strings: this.strings.strings,
-      frames: {
-        length: this.frameSymbol.length,
-        symbol: this.frameSymbol.toArray(),
-        module: this.frameModule.toArray(),
-        address: this.frameAddress.toArray(),
-        kind: this.frameKind.toArray(),
-      },
-      stacks: { length: this.stackParent.length, parent: this.stackParent.toArray(), frame: this.stackFrame.toArray() },
-      threads: {
-        length: this.threadComm.length,
-        comm: this.threadComm.toArray(),
-        pid: this.threadPid.toArray(),
-        tid: this.threadTid.toArray(),
-      },
-      eventTypes,
+      frames: this.frames.toTable(),
+      stacks: this.stacks.toTable(),
+      threads: this.threads.toTable(),
+      eventTypes: eventTypes(this.eventNames, this.eventUnits, samples),
       defaultEvent: this.defaultEvent,
-      samples: { length: n, timeNs: time, ...columns },
+      samples,
       syscalls,
       sched,
     };

@@ -1,8 +1,9 @@
 /**
- * The builder's growable columns and the reordering and slicing done when it freezes:
- * sample and syscall columns, a stable time sort, and CPU slices from context switches.
+ * The reordering and slicing done when the builder freezes: a stable time sort, permutation of
+ * whole tables, CPU slices from the builder's context switches, and the event type summary.
  */
-import type { SchedTable, SyscallTable } from './types';
+import { columnOf, declareTable, makeTable, TableBuilder, type Column, type Schema, type Table } from './table';
+import { SCHED_COLUMNS, SYSCALL_COLUMNS, type EventType, type SampleTable, type SchedTable, type SyscallTable, type ValueUnit } from './types';
 
 /**
  * Indices of `time` in stable ascending order. Captures are sorted runs (several recordings
@@ -38,8 +39,6 @@ export function stableTimeOrder(time: Float64Array): Uint32Array {
   return src;
 }
 
-type Column = Float64Array | Int32Array | Uint32Array | Uint16Array | Uint8Array;
-
 /**
  * Reorders a column. The gather loop is written once per array type: a single generic loop
  * sees five element kinds and V8 makes it megamorphic (several times slower on big captures).
@@ -69,182 +68,108 @@ function gatherU8(out: Uint8Array, src: Uint8Array, order: Uint32Array): void {
   for (let i = 0; i < order.length; i++) out[i] = src[order[i] as number] as number;
 }
 
-/** Sample columns with one shared capacity; each column is written at its own monomorphic site. */
-export class SampleColumns {
-  length = 0;
-  private cap = 4096;
-  timeNs = new Float64Array(this.cap);
-  stack = new Int32Array(this.cap);
-  thread = new Uint32Array(this.cap);
-  cpu = new Int32Array(this.cap);
-  event = new Uint16Array(this.cap);
-  period = new Float64Array(this.cap);
-  weight = new Float64Array(this.cap);
-  flags = new Uint8Array(this.cap);
-  payload = new Uint32Array(this.cap);
-
-  push(timeNs: number, stack: number, thread: number, cpu: number, event: number, period: number, weight: number, flags: number, payload: number): void {
-    if (this.length === this.cap) this.grow();
-    const i = this.length++;
-    this.timeNs[i] = timeNs;
-    this.stack[i] = stack;
-    this.thread[i] = thread;
-    this.cpu[i] = cpu;
-    this.event[i] = event;
-    this.period[i] = period;
-    this.weight[i] = weight;
-    this.flags[i] = flags;
-    this.payload[i] = payload;
-  }
-
-  trimmed() {
-    const n = this.length;
-    return {
-      timeNs: this.timeNs.slice(0, n),
-      stack: this.stack.slice(0, n),
-      thread: this.thread.slice(0, n),
-      cpu: this.cpu.slice(0, n),
-      event: this.event.slice(0, n),
-      period: this.period.slice(0, n),
-      weight: this.weight.slice(0, n),
-      flags: this.flags.slice(0, n),
-      payload: this.payload.slice(0, n),
-    };
-  }
-
-  private grow(): void {
-    this.cap *= 2;
-    const grow = <T extends Float64Array | Int32Array | Uint32Array | Uint16Array | Uint8Array>(a: T, make: (n: number) => T): T => {
-      const b = make(this.cap);
-      b.set(a as never);
-      return b;
-    };
-    this.timeNs = grow(this.timeNs, (n) => new Float64Array(n));
-    this.stack = grow(this.stack, (n) => new Int32Array(n));
-    this.thread = grow(this.thread, (n) => new Uint32Array(n));
-    this.cpu = grow(this.cpu, (n) => new Int32Array(n));
-    this.event = grow(this.event, (n) => new Uint16Array(n));
-    this.period = grow(this.period, (n) => new Float64Array(n));
-    this.weight = grow(this.weight, (n) => new Float64Array(n));
-    this.flags = grow(this.flags, (n) => new Uint8Array(n));
-    this.payload = grow(this.payload, (n) => new Uint32Array(n));
-  }
+/** A table with its rows in `order` (row k of the result is row order[k] of `table`). */
+export function permuteTable<S extends Schema>(schema: S, table: Table<S>, order: Uint32Array): Table<S> {
+  return makeTable(schema, order.length, (name) => permute(columnOf(table, name), order));
 }
 
-/** Syscall columns while building (plain arrays: syscalls are far fewer than samples). */
-export class SyscallColumns {
-  readonly startNs: number[] = [];
-  readonly durationNs: number[] = [];
-  readonly thread: number[] = [];
-  readonly cpu: number[] = [];
-  readonly name: number[] = [];
-  readonly ret: number[] = [];
-  readonly errno: number[] = [];
-  readonly flags: number[] = [];
-
-  get length(): number {
-    return this.startNs.length;
-  }
-
-  push(startNs: number, durationNs: number, thread: number, cpu: number, name: number, ret: number, errno: number, flags: number): void {
-    this.startNs.push(startNs);
-    this.durationNs.push(durationNs);
-    this.thread.push(thread);
-    this.cpu.push(cpu);
-    this.name.push(name);
-    this.ret.push(ret);
-    this.errno.push(errno);
-    this.flags.push(flags);
-  }
-
-  trimmed() {
-    return {
-      startNs: Float64Array.from(this.startNs),
-      durationNs: Float64Array.from(this.durationNs),
-      thread: Uint32Array.from(this.thread),
-      cpu: Int32Array.from(this.cpu),
-      name: Uint32Array.from(this.name),
-      ret: Float64Array.from(this.ret),
-      errno: Uint32Array.from(this.errno),
-      flags: Uint8Array.from(this.flags),
-    };
-  }
-}
-
-export function sortSyscalls(sys: ReturnType<SyscallColumns['trimmed']>, minT: number): SyscallTable {
-  const n = sys.startNs.length;
+/** Shifts syscall starts to be relative to `minT` (in place) and sorts the table by start, stably. */
+export function sortSyscalls(sys: SyscallTable, minT: number): SyscallTable {
+  const start = sys.startNs;
+  const n = sys.length;
   for (let i = 0; i < n; i++) {
-    const t = sys.startNs[i] as number;
-    sys.startNs[i] = Number.isNaN(t) ? 0 : t - minT; // untimed captures: everything at 0
+    const t = start[i] as number;
+    start[i] = Number.isNaN(t) ? 0 : t - minT; // untimed captures: everything at 0
   }
   let sorted = true;
-  for (let i = 1; i < n && sorted; i++) if ((sys.startNs[i] as number) < (sys.startNs[i - 1] as number)) sorted = false;
-  if (sorted) return { length: n, ...sys };
-  const order = stableTimeOrder(sys.startNs);
-  return {
-    length: n,
-    startNs: permute(sys.startNs, order),
-    durationNs: permute(sys.durationNs, order),
-    thread: permute(sys.thread, order),
-    cpu: permute(sys.cpu, order),
-    name: permute(sys.name, order),
-    ret: permute(sys.ret, order),
-    errno: permute(sys.errno, order),
-    flags: permute(sys.flags, order),
-  };
+  for (let i = 1; i < n && sorted; i++) if ((start[i] as number) < (start[i - 1] as number)) sorted = false;
+  return sorted ? sys : permuteTable(SYSCALL_COLUMNS, sys, stableTimeOrder(start));
 }
+
+/** The builder's context switches (sched_switch records), in arrival order. */
+export const SWITCH_COLUMNS = declareTable({
+  /** From relNs(): not yet relative to the capture start. */
+  timeNs: 'f64',
+  cpu: 'i32',
+  /** Thread switched out. */
+  prev: 'u32',
+  /** Its prev_state (string index). */
+  prevState: 'u32',
+  /** Thread switched in. */
+  next: 'u32',
+});
+export type SwitchTable = Table<typeof SWITCH_COLUMNS>;
 
 /**
  * CPU slices from context switches: on each CPU, a task runs from the switch that brings it in
  * to the switch that takes it out. The first task seen on a CPU is taken to run from the
- * capture's start; the last one runs to its end (endState 0: still running).
+ * capture's start; the last one runs to its end (endState 0: still running). Slices come out
+ * sorted by start (stably, CPUs in ascending order before that).
  */
-export function buildSlices(switches: { timeNs: number; cpu: number; prev: number; prevState: number; next: number }[], minT: number, end: number): SchedTable {
-  const byCpu = new Map<number, typeof switches>();
-  for (const sw of switches) {
-    let list = byCpu.get(sw.cpu);
-    if (!list) byCpu.set(sw.cpu, (list = []));
-    list.push(sw);
+export function buildSlices(sw: SwitchTable, minT: number, end: number): SchedTable {
+  const n = sw.length;
+  // Switches grouped by CPU (ascending), each CPU's in stable time order.
+  const byTime = stableTimeOrder(sw.timeNs);
+  const cpus = [...new Set(sw.cpu)].sort((a, b) => a - b);
+  const group = new Map<number, number>(cpus.map((c, k) => [c, k]));
+  const groupStart = new Uint32Array(cpus.length + 1);
+  for (let i = 0; i < n; i++) {
+    const k = (group.get(sw.cpu[i] as number) as number) + 1;
+    groupStart[k] = (groupStart[k] as number) + 1;
   }
-  const cpu: number[] = [];
-  const start: number[] = [];
-  const stop: number[] = [];
-  const thread: number[] = [];
-  const state: number[] = [];
-  for (const [c, list] of [...byCpu.entries()].sort((a, b) => a[0] - b[0])) {
-    list.sort((a, b) => a.timeNs - b.timeNs);
+  for (let k = 0; k < cpus.length; k++) groupStart[k + 1] = (groupStart[k + 1] as number) + (groupStart[k] as number);
+  const fill = groupStart.slice(0, cpus.length);
+  const grouped = new Uint32Array(n);
+  for (let j = 0; j < n; j++) {
+    const i = byTime[j] as number;
+    const k = group.get(sw.cpu[i] as number) as number;
+    const at = fill[k] as number;
+    grouped[at] = i;
+    fill[k] = at + 1;
+  }
+  const out = new TableBuilder(SCHED_COLUMNS, n + cpus.length);
+  const slice = (cpu: number, startNs: number, endNs: number, thread: number, endState: number) => {
+    const r = out.append();
+    const c = out.cols;
+    c.cpu[r] = cpu;
+    c.startNs[r] = startNs;
+    c.endNs[r] = endNs;
+    c.thread[r] = thread;
+    c.endState[r] = endState;
+  };
+  for (let k = 0; k < cpus.length; k++) {
+    const cpu = cpus[k] as number;
     let since = 0;
     let running = -1;
-    for (const sw of list) {
-      const t = sw.timeNs - minT;
-      cpu.push(c);
-      start.push(since);
-      stop.push(t);
-      thread.push(sw.prev);
-      state.push(sw.prevState);
+    for (let j = groupStart[k] as number; j < (groupStart[k + 1] as number); j++) {
+      const i = grouped[j] as number;
+      const t = (sw.timeNs[i] as number) - minT;
+      slice(cpu, since, t, sw.prev[i] as number, sw.prevState[i] as number);
       since = t;
-      running = sw.next;
+      running = sw.next[i] as number;
     }
-    if (running >= 0) {
-      cpu.push(c);
-      start.push(since);
-      stop.push(Math.max(since, end));
-      thread.push(running);
-      state.push(0);
-    }
+    if (running >= 0) slice(cpu, since, Math.max(since, end), running, 0);
   }
-  const order = stableTimeOrder(Float64Array.from(start));
-  const pick = <T extends Float64Array | Int32Array | Uint32Array>(src: number[], make: (n: number) => T): T => {
-    const out = make(src.length);
-    for (let i = 0; i < order.length; i++) out[i] = src[order[i] as number] as number;
-    return out;
-  };
-  return {
-    length: start.length,
-    cpu: pick(cpu, (n) => new Int32Array(n)),
-    startNs: pick(start, (n) => new Float64Array(n)),
-    endNs: pick(stop, (n) => new Float64Array(n)),
-    thread: pick(thread, (n) => new Uint32Array(n)),
-    endState: pick(state, (n) => new Uint32Array(n)),
-  };
+  const slices = out.toTable();
+  return permuteTable(SCHED_COLUMNS, slices, stableTimeOrder(slices.startNs));
+}
+
+/**
+ * Sample count, total weight and unit of each event type: the unit its parser declared, or
+ * 'samples' when the total weight is the sample count (every weight 1: no period was printed).
+ */
+export function eventTypes(names: readonly string[], declared: readonly ValueUnit[], samples: SampleTable): EventType[] {
+  const count = new Array<number>(names.length).fill(0);
+  const total = new Array<number>(names.length).fill(0);
+  const { event, weight } = samples;
+  for (let i = 0; i < event.length; i++) {
+    const e = event[i] as number;
+    count[e] = (count[e] as number) + 1;
+    total[e] = (total[e] as number) + (weight[i] as number);
+  }
+  return names.map((name, i) => {
+    const n = count[i] as number;
+    const w = total[i] as number;
+    return { name, samples: n, weight: w, unit: w === n ? 'samples' : (declared[i] ?? 'events') };
+  });
 }

@@ -1,24 +1,25 @@
-import type { EventType, Profile, ProfileMeta } from './types';
+import { columnNames, columnOf, COLUMN_KINDS, kindOf, makeColumn, makeTable, type Column, type ColumnKind, type Schema, type Table } from './table';
+import { PROFILE_TABLES, type EventType, type Profile, type ProfileMeta, type ProfileTableName, type ProfileTables, type ValueUnit } from './types';
 
 /**
  * Binary form of a Profile, as stored on disk: a magic line, a JSON header (meta, strings,
- * event types, column layout), then every typed-array column, 8-byte aligned. Decoding copies
- * nothing but the header: columns are views on the buffer read from disk.
+ * event types, column layout), then every column of every table declared in PROFILE_TABLES,
+ * stored as `table.column`, 8-byte aligned. Decoding copies nothing but the header: columns are
+ * views on the buffer read from disk.
+ *
+ * Versions: 1 had no samples.payload and no syscall or sched tables; 2 added them; 3 added each
+ * event type's `unit`. A column a file predates reads as zeros (a table as empty), so adding a
+ * column to a declaration needs only a version bump here; an old file's units are derived with
+ * the rule the server used before units were stored (`legacyUnit`).
  */
 const MAGIC = 'TRACEFLEET-PROFILE 1\n';
-/** 2 added samples.payload and the syscall and sched tables (v1 files read with them empty). */
-export const PROFILE_FORMAT_VERSION = 2;
+export const PROFILE_FORMAT_VERSION = 3;
 
-type Column = Float64Array | Int32Array | Uint32Array | Uint16Array | Uint8Array;
-const CTORS = { f64: Float64Array, i32: Int32Array, u32: Uint32Array, u16: Uint16Array, u8: Uint8Array } as const;
-type ColumnType = keyof typeof CTORS;
-
-function typeOf(c: Column): ColumnType {
-  if (c instanceof Float64Array) return 'f64';
-  if (c instanceof Int32Array) return 'i32';
-  if (c instanceof Uint32Array) return 'u32';
-  if (c instanceof Uint16Array) return 'u16';
-  return 'u8';
+interface StoredColumn {
+  name: string;
+  type: ColumnKind;
+  length: number;
+  offset: number;
 }
 
 interface Header {
@@ -27,53 +28,27 @@ interface Header {
   strings: readonly string[];
   eventTypes: readonly EventType[];
   defaultEvent: number;
-  columns: { name: string; type: ColumnType; length: number; offset: number }[];
+  columns: StoredColumn[];
 }
 
-function columnsOf(p: Profile): [string, Column][] {
-  return [
-    ['frames.symbol', p.frames.symbol],
-    ['frames.module', p.frames.module],
-    ['frames.address', p.frames.address],
-    ['frames.kind', p.frames.kind],
-    ['stacks.parent', p.stacks.parent],
-    ['stacks.frame', p.stacks.frame],
-    ['threads.comm', p.threads.comm],
-    ['threads.pid', p.threads.pid],
-    ['threads.tid', p.threads.tid],
-    ['samples.timeNs', p.samples.timeNs],
-    ['samples.stack', p.samples.stack],
-    ['samples.thread', p.samples.thread],
-    ['samples.cpu', p.samples.cpu],
-    ['samples.event', p.samples.event],
-    ['samples.period', p.samples.period],
-    ['samples.weight', p.samples.weight],
-    ['samples.flags', p.samples.flags],
-    ['samples.payload', p.samples.payload],
-    ['syscalls.startNs', p.syscalls.startNs],
-    ['syscalls.durationNs', p.syscalls.durationNs],
-    ['syscalls.thread', p.syscalls.thread],
-    ['syscalls.cpu', p.syscalls.cpu],
-    ['syscalls.name', p.syscalls.name],
-    ['syscalls.ret', p.syscalls.ret],
-    ['syscalls.errno', p.syscalls.errno],
-    ['syscalls.flags', p.syscalls.flags],
-    ['sched.cpu', p.sched.cpu],
-    ['sched.startNs', p.sched.startNs],
-    ['sched.endNs', p.sched.endNs],
-    ['sched.thread', p.sched.thread],
-    ['sched.endState', p.sched.endState],
-  ];
+/** The stored name, declared kind and array of every column, in storage order. */
+function profileColumns(p: Profile): { name: string; kind: ColumnKind; array: Column }[] {
+  const out: { name: string; kind: ColumnKind; array: Column }[] = [];
+  for (const [table, schema] of Object.entries(PROFILE_TABLES) as [ProfileTableName, Schema][]) {
+    for (const col of columnNames(schema)) out.push({ name: `${table}.${col}`, kind: schema[col] as ColumnKind, array: columnOf(p[table], col) });
+  }
+  return out;
 }
 
 /** Encodes a profile as a list of byte chunks (write them in order). */
 export function encodeProfile(p: Profile): Uint8Array[] {
-  const cols = columnsOf(p);
-  const layout: Header['columns'] = [];
+  const cols = profileColumns(p);
+  const layout: StoredColumn[] = [];
   let offset = 0;
-  for (const [name, c] of cols) {
-    layout.push({ name, type: typeOf(c), length: c.length, offset });
-    offset += Math.ceil(c.byteLength / 8) * 8;
+  for (const { name, kind, array } of cols) {
+    if (kindOf(array) !== kind) throw new Error(`column ${name} is not ${kind}`);
+    layout.push({ name, type: kind, length: array.length, offset });
+    offset += Math.ceil(array.byteLength / 8) * 8;
   }
   const header: Header = { version: PROFILE_FORMAT_VERSION, meta: p.meta, strings: p.strings, eventTypes: p.eventTypes, defaultEvent: p.defaultEvent, columns: layout };
   const json = new TextEncoder().encode(JSON.stringify(header));
@@ -83,84 +58,137 @@ export function encodeProfile(p: Profile): Uint8Array[] {
   const headLen = pre.length + 8 + json.length;
   const pad = new Uint8Array((8 - (headLen % 8)) % 8);
   const out: Uint8Array[] = [pre, lenBytes, json, pad];
-  for (const [, c] of cols) {
-    out.push(new Uint8Array(c.buffer, c.byteOffset, c.byteLength));
-    const rem = c.byteLength % 8;
+  for (const { array } of cols) {
+    out.push(new Uint8Array(array.buffer, array.byteOffset, array.byteLength));
+    const rem = array.byteLength % 8;
     if (rem) out.push(new Uint8Array(8 - rem));
   }
   return out;
 }
 
-export class ProfileDecodeError extends Error {}
+/** A stored profile that cannot be read (not one, truncated, corrupt, or from a newer version). */
+export class ProfileDecodeError extends Error {
+  readonly code = 'profile_decode';
+  constructor(message: string) {
+    super(message);
+    this.name = 'ProfileDecodeError';
+  }
+}
 
-/** Decodes what encodeProfile wrote. `bytes` must start on an 8-byte boundary of its buffer. */
+/** Decodes what encodeProfile wrote (any version up to PROFILE_FORMAT_VERSION). `bytes` may start anywhere in its buffer. */
 export function decodeProfile(bytes: Uint8Array): Profile {
+  try {
+    return decode(bytes);
+  } catch (err) {
+    if (err instanceof ProfileDecodeError) throw err;
+    throw new ProfileDecodeError(`corrupt profile: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
+function decode(bytes: Uint8Array): Profile {
   const pre = new TextEncoder().encode(MAGIC);
+  if (bytes.length < pre.length + 8) throw new ProfileDecodeError('not a tracefleet profile');
   for (let i = 0; i < pre.length; i++) if (bytes[i] !== pre[i]) throw new ProfileDecodeError('not a tracefleet profile');
   const jsonLen = new DataView(bytes.buffer, bytes.byteOffset + pre.length, 8).getFloat64(0, true);
   const jsonStart = pre.length + 8;
-  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(jsonStart, jsonStart + jsonLen))) as Header;
-  if (header.version < 1 || header.version > PROFILE_FORMAT_VERSION) throw new ProfileDecodeError(`profile format ${header.version} is not supported`);
+  if (!Number.isSafeInteger(jsonLen) || jsonLen < 0 || jsonStart + jsonLen > bytes.length) throw new ProfileDecodeError('profile is truncated (header)');
+  const header = readHeader(bytes.subarray(jsonStart, jsonStart + jsonLen));
   const headLen = jsonStart + jsonLen;
   let base = headLen + ((8 - (headLen % 8)) % 8);
   if ((bytes.byteOffset + base) % 8 !== 0) {
     // Realign once so typed views are legal.
-    const copy = new Uint8Array(bytes.length - base);
+    const copy = new Uint8Array(Math.max(0, bytes.length - base));
     copy.set(bytes.subarray(base));
     bytes = copy;
     base = 0;
   }
-  const col = <T extends Column>(name: string, missing?: () => T): T => {
-    const c = header.columns.find((x) => x.name === name);
-    if (!c && missing) return missing();
-    if (!c) throw new ProfileDecodeError(`profile lacks column ${name}`);
-    const Ctor = CTORS[c.type];
+  const stored = new Map(header.columns.map((c) => [c.name, c]));
+  const view = (c: StoredColumn): Column => {
+    const size = c.length * bytesPerElement(c.type);
+    if (base + c.offset + size > bytes.length) throw new ProfileDecodeError(`profile is truncated (column ${c.name})`);
     const start = bytes.byteOffset + base + c.offset;
-    if (start + c.length * Ctor.BYTES_PER_ELEMENT > bytes.byteOffset + bytes.length) throw new ProfileDecodeError(`profile is truncated (column ${name})`);
-    return new Ctor(bytes.buffer as ArrayBuffer, start, c.length) as T;
+    const buffer = bytes.buffer as ArrayBuffer;
+    switch (c.type) {
+      case 'f64':
+        return new Float64Array(buffer, start, c.length);
+      case 'i32':
+        return new Int32Array(buffer, start, c.length);
+      case 'u32':
+        return new Uint32Array(buffer, start, c.length);
+      case 'u16':
+        return new Uint16Array(buffer, start, c.length);
+      case 'u8':
+        return new Uint8Array(buffer, start, c.length);
+    }
   };
-  const frames = { symbol: col<Uint32Array>('frames.symbol'), module: col<Uint32Array>('frames.module'), address: col<Uint32Array>('frames.address'), kind: col<Uint8Array>('frames.kind') };
-  const stacks = { parent: col<Int32Array>('stacks.parent'), frame: col<Uint32Array>('stacks.frame') };
-  const threads = { comm: col<Uint32Array>('threads.comm'), pid: col<Int32Array>('threads.pid'), tid: col<Int32Array>('threads.tid') };
-  const samples = {
-    timeNs: col<Float64Array>('samples.timeNs'),
-    stack: col<Int32Array>('samples.stack'),
-    thread: col<Uint32Array>('samples.thread'),
-    cpu: col<Int32Array>('samples.cpu'),
-    event: col<Uint16Array>('samples.event'),
-    period: col<Float64Array>('samples.period'),
-    weight: col<Float64Array>('samples.weight'),
-    flags: col<Uint8Array>('samples.flags'),
+  const table = <S extends Schema>(name: string, schema: S): Table<S> => {
+    const names = columnNames(schema);
+    const present = names.map((col) => stored.get(`${name}.${col}`)).filter((c) => c !== undefined);
+    const length = present[0]?.length ?? 0;
+    for (const c of present) if (c.length !== length) throw new ProfileDecodeError(`column ${c.name} has ${c.length} rows, its table ${length}`);
+    return makeTable(schema, length, (col, kind) => {
+      const c = stored.get(`${name}.${col}`);
+      if (!c) {
+        if (header.version < PROFILE_FORMAT_VERSION) return makeColumn(kind, length); // the file predates the column
+        throw new ProfileDecodeError(`profile lacks column ${name}.${col}`);
+      }
+      if (c.type !== kind) throw new ProfileDecodeError(`column ${c.name} is stored as ${c.type}, declared ${kind}`);
+      return view(c);
+    });
   };
-  const payload = col<Uint32Array>('samples.payload', () => new Uint32Array(samples.timeNs.length));
-  const empty = <T extends Column>(make: (n: number) => T) => () => make(0);
-  const syscalls = {
-    startNs: col<Float64Array>('syscalls.startNs', empty((n) => new Float64Array(n))),
-    durationNs: col<Float64Array>('syscalls.durationNs', empty((n) => new Float64Array(n))),
-    thread: col<Uint32Array>('syscalls.thread', empty((n) => new Uint32Array(n))),
-    cpu: col<Int32Array>('syscalls.cpu', empty((n) => new Int32Array(n))),
-    name: col<Uint32Array>('syscalls.name', empty((n) => new Uint32Array(n))),
-    ret: col<Float64Array>('syscalls.ret', empty((n) => new Float64Array(n))),
-    errno: col<Uint32Array>('syscalls.errno', empty((n) => new Uint32Array(n))),
-    flags: col<Uint8Array>('syscalls.flags', empty((n) => new Uint8Array(n))),
+  const tables = Object.fromEntries(Object.entries(PROFILE_TABLES).map(([name, schema]) => [name, table(name, schema)])) as unknown as ProfileTables;
+  const eventTypes = header.version < 3 ? header.eventTypes.map((e) => ({ ...e, unit: legacyUnit(header.meta.format, e) })) : header.eventTypes;
+  return { meta: header.meta, strings: header.strings, eventTypes, defaultEvent: header.defaultEvent, ...tables };
+}
+
+/**
+ * The unit of an event in a profile stored before units were (versions 1 and 2): the rule the
+ * server applied then, so old stored data answers as it did. Frozen: never change it.
+ */
+export function legacyUnit(format: string, e: { readonly name: string; readonly samples: number; readonly weight: number }): ValueUnit {
+  if (e.weight === e.samples) return 'samples';
+  if (/(^|:)(cpu-clock|task-clock)/.test(e.name)) return 'ns';
+  if ((format === 'strace' && e.name === 'syscall') || e.name === 'function_graph') return 'ns';
+  return 'events';
+}
+
+function bytesPerElement(kind: ColumnKind): number {
+  return kind === 'f64' ? 8 : kind === 'u16' ? 2 : kind === 'u8' ? 1 : 4;
+}
+
+const UNITS: readonly string[] = ['ns', 'events', 'samples'] satisfies ValueUnit[];
+
+/** The JSON header, checked enough that a corrupt one fails here rather than in a query. */
+function readHeader(json: Uint8Array): Header {
+  let h: unknown;
+  try {
+    h = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(json));
+  } catch {
+    throw new ProfileDecodeError('corrupt profile header');
+  }
+  const bad = (what: string): never => {
+    throw new ProfileDecodeError(`corrupt profile header (${what})`);
   };
-  const sched = {
-    cpu: col<Int32Array>('sched.cpu', empty((n) => new Int32Array(n))),
-    startNs: col<Float64Array>('sched.startNs', empty((n) => new Float64Array(n))),
-    endNs: col<Float64Array>('sched.endNs', empty((n) => new Float64Array(n))),
-    thread: col<Uint32Array>('sched.thread', empty((n) => new Uint32Array(n))),
-    endState: col<Uint32Array>('sched.endState', empty((n) => new Uint32Array(n))),
-  };
-  return {
-    meta: header.meta,
-    strings: header.strings,
-    eventTypes: header.eventTypes,
-    defaultEvent: header.defaultEvent,
-    frames: { length: frames.symbol.length, ...frames },
-    stacks: { length: stacks.parent.length, ...stacks },
-    threads: { length: threads.comm.length, ...threads },
-    samples: { length: samples.timeNs.length, ...samples, payload },
-    syscalls: { length: syscalls.startNs.length, ...syscalls },
-    sched: { length: sched.startNs.length, ...sched },
-  };
+  if (typeof h !== 'object' || h === null) return bad('not an object');
+  const r = h as Record<string, unknown>;
+  const version = r.version;
+  if (typeof version !== 'number' || !Number.isInteger(version)) return bad('version');
+  if (version < 1 || version > PROFILE_FORMAT_VERSION) throw new ProfileDecodeError(`profile format ${version} is not supported`);
+  const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+  if (typeof r.meta !== 'object' || r.meta === null || typeof (r.meta as Record<string, unknown>).format !== 'string') bad('meta');
+  if (!Array.isArray(r.strings) || !r.strings.every((s) => typeof s === 'string')) bad('strings');
+  if (typeof r.defaultEvent !== 'number' || !Number.isInteger(r.defaultEvent)) bad('defaultEvent');
+  if (!Array.isArray(r.eventTypes)) return bad('eventTypes');
+  for (const e of r.eventTypes as unknown[]) {
+    const t = (typeof e === 'object' && e !== null ? e : {}) as Record<string, unknown>;
+    if (typeof t.name !== 'string' || !isInt(t.samples) || typeof t.weight !== 'number') bad('event type');
+    if (version >= 3 && !UNITS.includes(t.unit as string)) bad('event unit');
+  }
+  if (!Array.isArray(r.columns)) return bad('columns');
+  for (const c of r.columns as unknown[]) {
+    const s = (typeof c === 'object' && c !== null ? c : {}) as Record<string, unknown>;
+    if (typeof s.name !== 'string' || !COLUMN_KINDS.includes(s.type as ColumnKind) || !isInt(s.length) || !isInt(s.offset)) bad('column');
+    if ((s.offset as number) % 8 !== 0) bad(`column ${String(s.name)} offset`);
+  }
+  return h as Header;
 }

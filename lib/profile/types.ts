@@ -3,8 +3,10 @@
  * HTTP or pixels. Tables are parallel typed arrays indexed by branded-by-name indices
  * (frame index, stack index, thread index, event index); strings are interned in `strings`.
  * All times are nanoseconds relative to the node's capture start (`timeNs`), with the source
- * clock kept in `meta.clock` so absolute times can be recovered.
+ * clock kept in `meta.clock` so absolute times can be recovered. Each table is declared once
+ * below (column → typed-array kind); see table.ts for what is derived from the declarations.
  */
+import { declareTable, type Table } from './table';
 
 export const FRAME_KINDS = ['user', 'kernel', 'jit'] as const;
 export type FrameKind = (typeof FRAME_KINDS)[number];
@@ -12,38 +14,47 @@ export const FrameKindCode = { user: 0, kernel: 1, jit: 2 } as const;
 
 export type ClockKind = 'boot' | 'epoch' | 'none';
 
-export interface FrameTable {
-  readonly length: number;
+/** Frames, interned: one row per distinct (symbol, module, address). */
+export const FRAME_COLUMNS = declareTable({
   /** Symbol as printed, `+0x…` offset removed (string index). */
-  readonly symbol: Uint32Array;
+  symbol: 'u32',
   /** Module / DSO without parentheses, '' when absent (string index). */
-  readonly module: Uint32Array;
+  module: 'u32',
   /** Raw address, kept only for `[unknown]` symbols (string index, 0 = none). */
-  readonly address: Uint32Array;
+  address: 'u32',
   /** FrameKindCode. */
-  readonly kind: Uint8Array;
-}
+  kind: 'u8',
+});
+export type FrameTable = Table<typeof FRAME_COLUMNS>;
 
 /** Stack trie by prefix: a stack is its leaf node; `parent` is -1 at the root. */
-export interface StackTable {
-  readonly length: number;
-  readonly parent: Int32Array;
-  readonly frame: Uint32Array;
-}
+export const STACK_COLUMNS = declareTable({
+  parent: 'i32',
+  frame: 'u32',
+});
+export type StackTable = Table<typeof STACK_COLUMNS>;
 
-export interface ThreadTable {
-  readonly length: number;
-  readonly comm: Uint32Array;
+export const THREAD_COLUMNS = declareTable({
+  comm: 'u32',
   /** -1 when the capture does not say (perf's default output prints only the TID). */
-  readonly pid: Int32Array;
+  pid: 'i32',
   /** -1 when unknown (perf's `:-1 -1` records of exiting threads). */
-  readonly tid: Int32Array;
-}
+  tid: 'i32',
+});
+export type ThreadTable = Table<typeof THREAD_COLUMNS>;
+
+/**
+ * What the summed weights of an event's samples count: 'ns' when a weight is a duration or a
+ * clock period (cpu-clock, strace's syscall durations, function_graph self times), 'events' when
+ * it is another period (cycles, instructions…), 'samples' when every sample weighs 1.
+ */
+export type ValueUnit = 'ns' | 'events' | 'samples';
 
 export interface EventType {
   readonly name: string;
   readonly samples: number;
   readonly weight: number;
+  readonly unit: ValueUnit;
 }
 
 /** Sample flags. */
@@ -52,24 +63,25 @@ export const SampleFlag = {
   PerlUnfilterable: 1,
 } as const;
 
-export interface SampleTable {
-  readonly length: number;
+export const SAMPLE_COLUMNS = declareTable({
   /** ns since capture start; sorted ascending. */
-  readonly timeNs: Float64Array;
+  timeNs: 'f64',
   /** Leaf stack index, -1 for a sample without frames. */
-  readonly stack: Int32Array;
-  readonly thread: Uint32Array;
+  stack: 'i32',
+  thread: 'u32',
   /** -1 when unknown. */
-  readonly cpu: Int32Array;
-  readonly event: Uint16Array;
+  cpu: 'i32',
+  event: 'u16',
   /** The period perf printed, 0 when it printed none. */
-  readonly period: Float64Array;
+  period: 'f64',
   /** What stackcollapse-perf.pl counts for the sample: the period when printed, else 1. */
-  readonly weight: Float64Array;
-  readonly flags: Uint8Array;
+  weight: 'f64',
+  /** SampleFlag bits. */
+  flags: 'u8',
   /** Payload of a generic event (string index, 0 = none or decoded into another table). */
-  readonly payload: Uint32Array;
-}
+  payload: 'u32',
+});
+export type SampleTable = Table<typeof SAMPLE_COLUMNS>;
 
 /** Syscall flags. */
 export const SyscallFlag = {
@@ -82,32 +94,48 @@ export const SyscallFlag = {
 } as const;
 
 /** Syscalls as intervals, sorted by start. */
-export interface SyscallTable {
-  readonly length: number;
-  readonly startNs: Float64Array;
+export const SYSCALL_COLUMNS = declareTable({
+  startNs: 'f64',
   /** NaN when the call never returned within the capture. */
-  readonly durationNs: Float64Array;
-  readonly thread: Uint32Array;
-  readonly cpu: Int32Array;
+  durationNs: 'f64',
+  thread: 'u32',
+  cpu: 'i32',
   /** Syscall name (string index). */
-  readonly name: Uint32Array;
+  name: 'u32',
   /** Return value; NaN when unknown (`= ?`, unfinished). */
-  readonly ret: Float64Array;
+  ret: 'f64',
   /** errno name (string index, 0 = none). */
-  readonly errno: Uint32Array;
-  readonly flags: Uint8Array;
-}
+  errno: 'u32',
+  /** SyscallFlag bits. */
+  flags: 'u8',
+});
+export type SyscallTable = Table<typeof SYSCALL_COLUMNS>;
 
 /** Who ran on each CPU when (from sched_switch), sorted by start. */
-export interface SchedTable {
-  readonly length: number;
-  readonly cpu: Int32Array;
-  readonly startNs: Float64Array;
-  readonly endNs: Float64Array;
-  readonly thread: Uint32Array;
+export const SCHED_COLUMNS = declareTable({
+  cpu: 'i32',
+  startNs: 'f64',
+  endNs: 'f64',
+  thread: 'u32',
   /** prev_state when the task was switched out (string index: R, S, D, X, …; 0 = still running at the end). */
-  readonly endState: Uint32Array;
-}
+  endState: 'u32',
+});
+export type SchedTable = Table<typeof SCHED_COLUMNS>;
+
+/**
+ * The tables of a Profile, by property name (also their names in the binary codec, in storage
+ * order). A table added here is built, stored, permuted and counted like the others.
+ */
+export const PROFILE_TABLES = Object.freeze({
+  frames: FRAME_COLUMNS,
+  stacks: STACK_COLUMNS,
+  threads: THREAD_COLUMNS,
+  samples: SAMPLE_COLUMNS,
+  syscalls: SYSCALL_COLUMNS,
+  sched: SCHED_COLUMNS,
+});
+export type ProfileTableName = keyof typeof PROFILE_TABLES;
+export type ProfileTables = { readonly [T in ProfileTableName]: Table<(typeof PROFILE_TABLES)[T]> };
 
 export interface ParseWarning {
   readonly line: number;
@@ -140,16 +168,10 @@ export interface ProfileMeta {
   readonly warnings: readonly ParseWarning[];
 }
 
-export interface Profile {
+export interface Profile extends ProfileTables {
   readonly meta: ProfileMeta;
   readonly strings: readonly string[];
-  readonly frames: FrameTable;
-  readonly stacks: StackTable;
-  readonly threads: ThreadTable;
   readonly eventTypes: readonly EventType[];
   /** Event stackcollapse-perf.pl would default its filter to (first filterable event seen), -1 if none. */
   readonly defaultEvent: number;
-  readonly samples: SampleTable;
-  readonly syscalls: SyscallTable;
-  readonly sched: SchedTable;
 }

@@ -1,4 +1,5 @@
 import { LRUCache } from 'lru-cache';
+import { profileBytes } from '../profile/memory';
 import type { Profile } from '../profile/types';
 import type { WeightedTrie } from '../profile/weighted-trie';
 import { serverEnv } from './env';
@@ -18,16 +19,6 @@ interface Caches {
 
 const KEY = Symbol.for('tracefleet.caches');
 
-function typedArrayBytes(value: unknown, seen = new Set<unknown>()): number {
-  if (ArrayBuffer.isView(value)) return value.byteLength;
-  if (typeof value === 'string') return 2 * value.length + 32;
-  if (typeof value !== 'object' || value === null || seen.has(value)) return 8;
-  seen.add(value);
-  let n = 0;
-  for (const v of Array.isArray(value) ? value : Object.values(value)) n += typedArrayBytes(v, seen);
-  return n;
-}
-
 /**
  * The process's caches, sized in bytes (TRACEFLEET_CACHE_MB: three quarters for profiles, one
  * quarter for tries) and kept on globalThis so dev-mode reloads reuse them.
@@ -37,7 +28,7 @@ export function caches(): Caches {
   if (!g[KEY]) {
     const bytes = serverEnv().TRACEFLEET_CACHE_MB * 2 ** 20;
     g[KEY] = {
-      profiles: new LRUCache({ maxSize: Math.floor(bytes * 0.75), sizeCalculation: (v) => Math.max(1, typedArrayBytes(v.profile)) }),
+      profiles: new LRUCache({ maxSize: Math.floor(bytes * 0.75), sizeCalculation: (v) => Math.max(1, profileBytes(v.profile)) }),
       tries: new LRUCache({ maxSize: Math.floor(bytes * 0.25), sizeCalculation: (v) => Math.max(1, v.trie.bytes()) }),
     };
   }

@@ -6,7 +6,7 @@ import { foldedLines } from '../profile/collapse';
 import { columnFlame, diffFlame, mergedFlame, side } from '../profile/flame-views';
 import { DEFAULT_MAX_NODES } from '../profile/lod';
 import { rankColumns } from '../profile/ranking';
-import type { Profile } from '../profile/types';
+import type { Profile, ValueUnit } from '../profile/types';
 import { NotFoundError } from '../store';
 import { HttpError } from './http';
 import { captureTrie, sourceColumn } from './tries';
@@ -17,24 +17,16 @@ type Params = { id: string };
 const MAX_MERGED_CELLS = 1_000_000;
 type NodeParams = { id: string; node: string };
 
-/**
- * What a flame graph's values count. The event's own unit when the parser gave one; for
- * profiles stored before units existed: periods of clock events, strace's syscall durations and
- * function_graph self times are ns, other periods are events, and weights of 1 are samples.
- */
-export function valueUnit(profile: Profile, event: string | undefined, total: number, count: number): 'ns' | 'events' | 'samples' {
-  if (total === count) return 'samples';
-  const name = event ?? profile.eventTypes[profile.defaultEvent]?.name ?? '';
-  if (/(^|:)(cpu-clock|task-clock)/.test(name)) return 'ns';
-  if ((profile.meta.format === 'strace' && name === 'syscall') || name === 'function_graph') return 'ns';
-  return 'events';
+/** What a flame graph's values count: the unit the parser gave the event shown (lib/profile EventType). */
+export function valueUnit(profile: Profile, event: string | undefined): ValueUnit {
+  const type = event !== undefined ? profile.eventTypes.find((e) => e.name === event) : profile.eventTypes[profile.defaultEvent];
+  return type?.unit ?? 'samples';
 }
 
 /** GET …/nodes/{node}/flamegraph: the level-of-detail tree of one node. */
 export async function nodeFlamegraph(p: NodeParams, q: z.output<typeof FlameQuery>): Promise<ResponseOf<typeof endpoints.flamegraph>> {
   const { trie, column, loaded } = await sourceColumn(p.id, p.node, q.source, q);
   const lod = columnFlame(trie, column, { focus: q.focus, search: q.search, maxNodes: q.maxNodes, minShare: q.minShare });
-  const col = trie.columns[column];
   return {
     root: lod.root,
     total: lod.total,
@@ -43,7 +35,7 @@ export async function nodeFlamegraph(p: NodeParams, q: z.output<typeof FlameQuer
     truncated: lod.truncated,
     nodes: lod.nodes,
     search: lod.search,
-    unit: valueUnit(loaded.profile, q.event, col?.total ?? 0, col?.totalCount ?? 0),
+    unit: valueUnit(loaded.profile, q.event),
   };
 }
 

@@ -201,7 +201,7 @@ export class FunctionGraph {
   }
 
   private sample(thread: number, node: number, timeNs: number, weight: number, cpu: number): void {
-    if (this.event < 0) this.event = this.builder.eventType('function_graph');
+    if (this.event < 0) this.event = this.builder.eventType('function_graph', 'ns');
     this.builder.sample(timeNs, node, thread, cpu, this.event, 0, weight, UNFILTERABLE, 0);
   }
 

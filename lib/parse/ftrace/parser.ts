@@ -206,7 +206,7 @@ export class FtraceParser implements LineSink, GraphHost {
     for (let e = head; e !== undefined; e = e.next) if (e.name.length === length && text.startsWith(e.name, start)) return e;
     const name = detach(text.slice(start, end));
     const special = Object.hasOwn(SPECIAL, name) ? (SPECIAL[name] as number) : 0;
-    const e: EventEntry = { name, id: special < 0 ? special : this.builder.eventType(name), next: head };
+    const e: EventEntry = { name, id: special < 0 ? special : this.builder.eventType(name, 'samples'), next: head };
     this.events.set(hash, e);
     return e;
   }
@@ -223,7 +223,7 @@ export class FtraceParser implements LineSink, GraphHost {
       if (this.functions.size >= MAX_CACHE_ENTRIES) this.functions = new Map();
       this.functions.set(detach(key), f);
     }
-    if (this.functionEvent < 0) this.functionEvent = this.builder.eventType('function');
+    if (this.functionEvent < 0) this.functionEvent = this.builder.eventType('function', 'samples');
     const slot = this.stacks.begin(cpu, timeNs, thread, tid, this.functionEvent, 0);
     slot.push(f.func);
     if (f.parent >= 0) slot.push(f.parent);
@@ -234,7 +234,7 @@ export class FtraceParser implements LineSink, GraphHost {
     let pair = this.syscallEvents.get(sysName);
     if (pair === undefined) {
       const name = sysName.slice(4);
-      pair = [this.builder.eventType(`sys_enter_${name}`), this.builder.eventType(`sys_exit_${name}`)];
+      pair = [this.builder.eventType(`sys_enter_${name}`, 'samples'), this.builder.eventType(`sys_exit_${name}`, 'samples')];
       this.syscallEvents.set(detach(sysName), pair);
     }
     return pair;

@@ -100,7 +100,7 @@ export class StackCollector {
       // A stack replaces the function tracer's two frames, keeping the function as the leaf.
       if (!user && !slot.hasUserStack) slot.count = Math.min(slot.lineFrames, 1);
     } else {
-      target = this.begin(cpu, timeNs, thread, tid, this.builder.eventType(user ? 'user_stack' : 'kernel_stack'), 0);
+      target = this.begin(cpu, timeNs, thread, tid, this.builder.eventType(user ? 'user_stack' : 'kernel_stack', 'samples'), 0);
     }
     if (user) target.hasUserStack = true;
     else target.hasKernelStack = true;

@@ -278,7 +278,7 @@ class PerfScriptParser implements TextSink {
   private makeTail(info: RecordTail, key: string | null): Tail {
     const tail: Tail = {
       info: { ...info, event: detach(info.event) },
-      event: this.builder.eventType(info.event || 'sample'),
+      event: this.builder.eventType(info.event || 'sample', /(^|:)(cpu-clock|task-clock)/.test(info.event) ? 'ns' : 'events'),
       flags: info.perlFilterable ? 0 : SampleFlag.PerlUnfilterable,
     };
     // Payloads differ on every line: only payload-free tails are worth caching.

@@ -20,7 +20,7 @@ describe('perf script --header', () => {
     expect(m.cmdline).toContain('perf record -F 997 -g -a');
     expect(m.headerEvents).toEqual(['cpu-clock:ppp']);
     expect(r.profile.samples.length).toBe(5779);
-    expect(r.profile.eventTypes).toEqual([{ name: 'cpu-clock:ppp', samples: 5779, weight: 5779 * 1003009 }]);
+    expect(r.profile.eventTypes).toEqual([{ name: 'cpu-clock:ppp', samples: 5779, weight: 5779 * 1003009, unit: 'ns' }]);
   });
 
   it('keeps time, pid/tid, cpu, event and period of every sample', async () => {

@@ -46,7 +46,7 @@ class StraceParser implements LineSink {
     private readonly ctx: ParseContext,
   ) {
     this.procs = new ProcessTable(builder);
-    this.evSyscall = builder.eventType('syscall');
+    this.evSyscall = builder.eventType('syscall', 'ns');
   }
 
   line(text: string, lineNo: number): void {
@@ -154,8 +154,8 @@ class StraceParser implements LineSink {
       if (p.pending) this.neverReturned(p);
       this.procs.remove(p);
     }
-    if (this.evSignal < 0 && !exit) this.evSignal = b.eventType('signal');
-    if (this.evExit < 0 && exit) this.evExit = b.eventType('exit');
+    if (this.evSignal < 0 && !exit) this.evSignal = b.eventType('signal', 'samples');
+    if (this.evExit < 0 && exit) this.evExit = b.eventType('exit', 'samples');
     const ev = exit ? this.evExit : this.evSignal;
     const emit = () => b.sample(t, stack, thread, -1, ev, 0, 1, 0, payload);
     if (this.early) this.early.push(emit);

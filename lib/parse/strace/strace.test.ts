@@ -261,7 +261,7 @@ describe('hand-written strace fixtures', () => {
     ]);
     expect(summary(p).get('read')).toEqual({ calls: 2, errors: 0, seconds: 0 });
     const syscalls = p.eventTypes.find((e) => e.name === 'syscall');
-    expect(syscalls).toEqual({ name: 'syscall', samples: 4, weight: 4 });
+    expect(syscalls).toEqual({ name: 'syscall', samples: 4, weight: 4, unit: 'samples' });
     expect(eventRows(p, 'signal').map((e) => [e.frame, e.thread])).toEqual([['SIGINT', 'pid-?:-1/0']]);
     expect(eventRows(p, 'exit').map((e) => [e.frame, e.payload])).toEqual([['SIGINT', 'killed by SIGINT']]);
   });
