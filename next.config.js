@@ -5,8 +5,22 @@ const nextConfig = {
   // Native addon: loaded by Node at run time, never bundled.
   serverExternalPackages: ['better-sqlite3'],
   poweredByHeader: false,
-  // Uploads stream through route handlers; there is deliberately no proxy.ts/middleware,
-  // which would cap request bodies at 10 MB (see GUIDE §5).
+  // Every answer: no MIME sniffing, never framed, no referrer sent elsewhere. API answers are
+  // data only (pages get their nonce'd CSP from proxy.ts).
+  async headers() {
+    const common = [
+      { key: 'X-Content-Type-Options', value: 'nosniff' },
+      { key: 'X-Frame-Options', value: 'DENY' },
+      { key: 'Referrer-Policy', value: 'same-origin' },
+    ];
+    return [
+      { source: '/:path*', headers: common },
+      { source: '/api/:path*', headers: [{ key: 'Content-Security-Policy', value: "default-src 'none'; frame-ancestors 'none'" }] },
+      { source: '/agent.sh', headers: [{ key: 'Content-Security-Policy', value: "default-src 'none'; frame-ancestors 'none'" }] },
+    ];
+  },
+  // Uploads stream through route handlers; proxy.ts matches pages only, never /api, whose
+  // bodies it would cap at 10 MB (see GUIDE §5).
 };
 
 module.exports = nextConfig;

@@ -5,12 +5,14 @@ import { CreateCaptureResponse, ErrorBody, UploadToken } from '../lib/api/schema
 import { CLUSTER1, startServer } from './helpers';
 
 const SERVER_TOKEN = 'e2e-server-token-0123456789abcdef';
+const JSON_TYPE = { 'content-type': 'application/json' };
 
 type Server = Awaited<ReturnType<typeof startServer>>;
 
 /** A request to an endpoint of the table, with a body that passes its validation. */
 async function call(server: Server, endpoint: Endpoint, params: Record<string, string>, token?: string): Promise<Response> {
   const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
+  headers['content-type'] = endpoint.body === 'stream' ? 'application/octet-stream' : 'application/json';
   let body: BodyInit | undefined;
   if (endpoint.body === 'stream') body = readFileSync(CLUSTER1[2] as string);
   else if (endpoint.body === endpoints.renameCapture.body) body = JSON.stringify({ name: 'renamed' });
@@ -145,7 +147,7 @@ test('retention: a server started with TRACEFLEET_RETENTION_DAYS deletes the cap
   const first = await startServer({ port: 3283, dataDir });
   let id = '';
   try {
-    const created = await fetch(`${first.url}/api/captures`, { method: 'POST', body: JSON.stringify({ name: 'old' }) });
+    const created = await fetch(`${first.url}/api/captures`, { method: 'POST', headers: JSON_TYPE, body: JSON.stringify({ name: 'old' }) });
     id = CreateCaptureResponse.parse(await created.json()).id;
     expect((await fetch(`${first.url}/api/captures/${id}/nodes/n`, { method: 'PUT', body: readFileSync(CLUSTER1[2] as string) })).status).toBe(201);
   } finally {
@@ -157,9 +159,36 @@ test('retention: a server started with TRACEFLEET_RETENTION_DAYS deletes the cap
   try {
     await expect.poll(async () => (await fetch(`${second.url}/api/captures/${id}`)).status).toBe(404);
     await expect.poll(() => second.output()).toContain('retention deleted 1 capture');
-    const fresh = CreateCaptureResponse.parse(await (await fetch(`${second.url}/api/captures`, { method: 'POST', body: '{}' })).json());
+    const fresh = CreateCaptureResponse.parse(await (await fetch(`${second.url}/api/captures`, { method: 'POST', headers: JSON_TYPE, body: '{}' })).json());
     expect((await fetch(`${second.url}/api/captures/${fresh.id}`)).status).toBe(200);
   } finally {
     second.stop();
   }
+});
+
+test('another site cannot write through the browser, nor reach an open server by another host name', async ({ request, baseURL }) => {
+  // A cross-site form: text/plain (or form-encoded) body, the other site's Origin.
+  const form = await request.post('/api/captures', { data: '{"name":"csrf"}', headers: { 'content-type': 'text/plain', origin: 'https://evil.example' } });
+  expect(form.status()).toBe(403);
+  expect((await form.json()).error.code).toBe('forbidden');
+  const urlencoded = await request.post('/api/captures', { data: 'name=csrf', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+  expect(urlencoded.status()).toBe(403);
+  const foreign = await request.post('/api/captures', { data: { name: 'x' }, headers: { origin: 'https://evil.example' } });
+  expect(foreign.status()).toBe(403);
+  // This site's own page may, and so may curl (no Origin) with a JSON body.
+  const own = await request.post('/api/captures', { data: { name: 'ok' }, headers: { origin: baseURL as string } });
+  expect(own.status()).toBe(201);
+  // DNS rebinding: the same server reached as attacker.example is refused, pages and API alike.
+  for (const path of ['/api/captures/AAAAAAAAAAAAAAAAAAAAAA', '/']) {
+    const res = await request.get(path, { headers: { host: 'attacker.example:3210' } });
+    expect(res.status(), path).toBe(403);
+  }
+  // Headers that keep answers from being sniffed or framed; exports download.
+  const page = await request.get('/');
+  expect(page.headers()['content-security-policy']).toMatch(/script-src 'self' 'nonce-[^']+' 'strict-dynamic'/);
+  expect(page.headers()['content-security-policy']).toContain("frame-ancestors 'none'");
+  expect(page.headers()['x-content-type-options']).toBe('nosniff');
+  const api = await request.get('/api/captures?ids=');
+  expect(api.headers()['x-content-type-options']).toBe('nosniff');
+  expect(api.headers()['content-security-policy']).toContain("default-src 'none'");
 });

@@ -19,7 +19,7 @@ const corpus = (p) => path.join(CORPUS, p);
 mkdirSync(out, { recursive: true });
 
 async function create(name) {
-  const res = await fetch(`${base}/api/captures`, { method: 'POST', body: JSON.stringify({ name }) });
+  const res = await fetch(`${base}/api/captures`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name }) });
   return (await res.json()).id;
 }
 

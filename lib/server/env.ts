@@ -31,6 +31,11 @@ const Env = z.object({
    * Unset: writes are open to anyone who reaches the server.
    */
   TRACEFLEET_TOKEN: z.string().min(16, 'TRACEFLEET_TOKEN must be at least 16 characters').optional(),
+  /**
+   * Host names served while writes are open (comma-separated, `*` for any), besides loopback
+   * names; requests for others get 403 (DNS rebinding). With a token every Host is served.
+   */
+  TRACEFLEET_ALLOWED_HOSTS: z.string().optional(),
   /** Lifetime of the upload token a new capture gets. */
   TRACEFLEET_UPLOAD_TOKEN_DAYS: z.coerce.number().positive().max(3650).default(7),
   /** Captures older than this are deleted (unset: kept forever). */

@@ -1,6 +1,8 @@
 import type { z } from 'zod';
 import type { BodyOf, Endpoint, ParamsOf, PathParams, QueryOf, ResponseOf } from '../api/endpoints';
 import { authorize } from './auth';
+import { serverEnv } from './env';
+import { forgeryRisk, hostAllowed } from './guard';
 import { handle, HttpError, json, parseOr400, searchParams } from './http';
 
 export interface HandlerInput<E extends Endpoint> {
@@ -35,6 +37,11 @@ async function readJson(req: Request): Promise<unknown> {
 export function route<E extends Endpoint>(endpoint: E, handler: (input: HandlerInput<E>) => Promise<HandlerOutput<E>>) {
   return (req: Request, ctx: RouteContext<E>): Promise<Response> =>
     handle(async () => {
+      const env = serverEnv();
+      if (!hostAllowed(req.headers.get('host'), { token: env.TRACEFLEET_TOKEN, allowedHosts: env.TRACEFLEET_ALLOWED_HOSTS }))
+        throw new HttpError(403, 'host_not_allowed', 'this host name is not served while writes are open: set TRACEFLEET_ALLOWED_HOSTS (or TRACEFLEET_TOKEN) on the server');
+      const risk = forgeryRisk(req);
+      if (risk) throw new HttpError(403, 'forbidden', risk);
       const params = parseOr400(endpoint.params, (await ctx?.params) ?? {}, 'path') as ParamsOf<E>;
       await authorize(req, endpoint.access, (params as { id?: string }).id);
       const query = (endpoint.query ? parseOr400(endpoint.query, searchParams(req), 'query') : undefined) as QueryOf<E>;

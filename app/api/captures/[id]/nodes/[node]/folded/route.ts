@@ -11,6 +11,6 @@ export const dynamic = 'force-dynamic';
 export const GET = route(endpoints.folded, async ({ params, query }) => {
   const lines = await nodeFolded(params, query);
   return new Response(lines.length ? lines.join('\n') + '\n' : '', {
-    headers: { 'content-type': 'text/plain; charset=utf-8', 'content-disposition': `inline; filename="${params.node}.folded"`, 'cache-control': 'no-store' },
+    headers: { 'content-type': 'text/plain; charset=utf-8', 'content-disposition': `attachment; filename="${params.node}.folded"`, 'cache-control': 'no-store' },
   });
 });
