@@ -19,6 +19,12 @@ const Env = z.object({
   /** An upload must end within this many seconds, and never go this many without a byte: 408. */
   TRACEFLEET_UPLOAD_DEADLINE_S: z.coerce.number().positive().default(3600),
   TRACEFLEET_UPLOAD_IDLE_S: z.coerce.number().positive().default(60),
+  /** Query workers (0: queries run in the server process); default the cores, at most 4. */
+  TRACEFLEET_QUERY_WORKERS: z.coerce.number().int().min(0).max(64).optional(),
+  /** Heap of each query worker: a query past it ends with 507 and the worker is replaced. */
+  TRACEFLEET_WORKER_MEMORY_MB: z.coerce.number().int().min(64).default(4096),
+  /** A query past this many seconds is stopped: 503. */
+  TRACEFLEET_QUERY_TIMEOUT_S: z.coerce.number().positive().default(120),
   /** A server-side fetch (POST …/fetch) must end within this many seconds: 408. */
   TRACEFLEET_FETCH_DEADLINE_S: z.coerce.number().positive().default(600),
   /** Memory for parsed profiles and flame trees kept between requests. */

@@ -51,9 +51,17 @@ export class DiskStore implements CaptureStore {
   private readonly blobs: string;
   private readonly tmp: string;
 
-  private constructor(readonly dir: string) {
+  private constructor(
+    readonly dir: string,
+    readonly readOnly = false,
+  ) {
     this.blobs = path.join(dir, 'blobs');
     this.tmp = path.join(dir, 'tmp');
+    if (readOnly) {
+      // A reader beside the writer (a query worker): the writer made the schema and owns the files.
+      this.db = new Database(path.join(dir, 'tracefleet.db'), { readonly: true, fileMustExist: true });
+      return;
+    }
     this.db = new Database(path.join(dir, 'tracefleet.db'));
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = FULL');
@@ -110,6 +118,14 @@ export class DiskStore implements CaptureStore {
       }
       this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
     })();
+  }
+
+  /**
+   * The same data opened for reading only, as query workers do: no migration, no clean-up, no
+   * writes (SQLite's WAL lets readers and the one writer work at once).
+   */
+  static openReader(dir: string): DiskStore {
+    return new DiskStore(dir, true);
   }
 
   static async open(dir: string): Promise<DiskStore> {

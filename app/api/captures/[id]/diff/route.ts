@@ -1,5 +1,5 @@
 import { endpoints } from '@/lib/api/endpoints';
-import { diff } from '@/lib/server/flame';
+import { runQuery } from '@/lib/server/pool';
 import { route } from '@/lib/server/route';
 
 export const dynamic = 'force-dynamic';
@@ -9,4 +9,4 @@ export const dynamic = 'force-dynamic';
  * → the differential tree: every frame with both sides' totals and self values and shares
  * (shares of each side's total; `cluster` averages the other nodes' shares).
  */
-export const GET = route(endpoints.diff, ({ params, query }) => diff(params, query));
+export const GET = route(endpoints.diff, ({ params, query, req }) => runQuery('diff', [params, query], req.signal));

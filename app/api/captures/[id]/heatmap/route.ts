@@ -1,5 +1,5 @@
 import { endpoints } from '@/lib/api/endpoints';
-import { heatmap } from '@/lib/server/events';
+import { runQuery } from '@/lib/server/pool';
 import { route } from '@/lib/server/route';
 
 export const dynamic = 'force-dynamic';
@@ -10,4 +10,4 @@ export const dynamic = 'force-dynamic';
  * GET /api/captures/{id}/heatmap?kind=syscalls&node=N[&metric=&buckets=&fromNs=&toNs=]   syscall × time
  * GET /api/captures/{id}/heatmap?kind=latency&node=N&syscall=read[&buckets=&fromNs=&toNs=]   time × latency (log2)
  */
-export const GET = route(endpoints.heatmap, ({ params, query }) => heatmap(params, query));
+export const GET = route(endpoints.heatmap, ({ params, query, req }) => runQuery('heatmap', [params, query], req.signal));

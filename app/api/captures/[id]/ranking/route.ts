@@ -1,5 +1,5 @@
 import { endpoints } from '@/lib/api/endpoints';
-import { ranking } from '@/lib/server/flame';
+import { runQuery } from '@/lib/server/pool';
 import { route } from '@/lib/server/route';
 
 export const dynamic = 'force-dynamic';
@@ -9,4 +9,4 @@ export const dynamic = 'force-dynamic';
  * first: [{"node","score","selfJs","totalJs","topFrames":[{"name","deltaShare","contribution"}]}]
  * (score: Jensen–Shannon divergence of per-function total shares against the other nodes' mean).
  */
-export const GET = route(endpoints.ranking, ({ params, query }) => ranking(params, query));
+export const GET = route(endpoints.ranking, ({ params, query, req }) => runQuery('ranking', [params, query], req.signal));

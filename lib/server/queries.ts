@@ -1,0 +1,27 @@
+import { heatmap, nodeSyscalls, nodeTimeline } from './events';
+import { diff, merged, nodeFlamegraph, nodeFolded, ranking } from './flame';
+
+/**
+ * The queries that read profiles: each can take long on a big capture, so they run in the
+ * query workers (lib/server/pool.ts), never on the thread that answers requests.
+ */
+export const QUERIES = {
+  flamegraph: nodeFlamegraph,
+  folded: nodeFolded,
+  diff,
+  ranking,
+  merged,
+  syscalls: nodeSyscalls,
+  timeline: nodeTimeline,
+  heatmap,
+} as const;
+
+export type QueryName = keyof typeof QUERIES;
+export type QueryArgs<N extends QueryName> = Parameters<(typeof QUERIES)[N]>;
+export type QueryResult<N extends QueryName> = Awaited<ReturnType<(typeof QUERIES)[N]>>;
+
+/** Runs a query here (in a worker, or in the server process when there are no workers). */
+export function runHere<N extends QueryName>(name: N, args: QueryArgs<N>): Promise<QueryResult<N>> {
+  const fn = QUERIES[name] as unknown as (...a: QueryArgs<N>) => Promise<QueryResult<N>>;
+  return fn(...args);
+}
