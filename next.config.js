@@ -5,6 +5,9 @@ const nextConfig = {
   // Native addon: loaded by Node at run time, never bundled.
   serverExternalPackages: ['better-sqlite3'],
   poweredByHeader: false,
+  // Raw captures are streamed as they were stored (gzip stays gzip) with their length; compressing
+  // every answer on the request thread would cost more than it saves on a cluster's network.
+  compress: false,
   // Every answer: no MIME sniffing, never framed, no referrer sent elsewhere. API answers are
   // data only (pages get their nonce'd CSP from proxy.ts).
   async headers() {

@@ -1,5 +1,5 @@
 /**
- * Page timings in Debian Chromium against `next start`: a capture page with 4 and with 32 nodes
+ * Page timings in Debian Chromium against the built app (server.mjs): a capture page with 4 and with 32 nodes
  * of real size (the cluster1 perf dumps, 2–3 MB each, repeated under new names).
  */
 import { spawn, execFileSync } from 'node:child_process';
@@ -35,13 +35,13 @@ async function capture(nodes: number): Promise<string> {
 export async function uiBench(row: (name: string, value: string, note?: string) => void): Promise<void> {
   if (!existsSync(path.join(ROOT, '.next/BUILD_ID'))) {
     console.log('building the app for the page timings (next build) …');
-    execFileSync('npx', ['next', 'build'], { cwd: ROOT, stdio: 'inherit' });
+    execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
   }
   const dataDir = path.join(ROOT, '.bench/ui-data');
   rmSync(dataDir, { recursive: true, force: true });
-  const server = spawn(process.execPath, ['node_modules/next/dist/bin/next', 'start', '-p', String(PORT), '-H', '127.0.0.1'], {
+  const server = spawn(process.execPath, ['server.mjs'], {
     cwd: ROOT,
-    env: { ...process.env, TRACEFLEET_DATA_DIR: dataDir, NEXT_TELEMETRY_DISABLED: '1' },
+    env: { ...process.env, PORT: String(PORT), HOSTNAME: '127.0.0.1', TRACEFLEET_DATA_DIR: dataDir, NEXT_TELEMETRY_DISABLED: '1' },
     stdio: 'ignore',
   });
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ARGS });

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, type APIRequestContext, type Page } from '@playwright/test';
 import { CreateCaptureResponse } from '../lib/api/schemas';
@@ -47,7 +47,7 @@ export async function uploadByDrop(page: Page, files: string[]): Promise<void> {
 }
 
 /** Starts another `next start` of the built app (its own port, data folder and environment); stop() kills it. */
-export async function startServer(opts: { port: number; dataDir: string; keepData?: boolean; env?: Record<string, string> }): Promise<{ url: string; output: () => string; stop: () => void }> {
+export async function startServer(opts: { port: number; dataDir: string; keepData?: boolean; env?: Record<string, string> }): Promise<{ url: string; output: () => string; stop: () => void; rssMb: () => number }> {
   const child = spawn(process.execPath, ['e2e/server.mjs', ...(opts.keepData ? ['--keep-data'] : [])], {
     env: { ...process.env, E2E_PORT: String(opts.port), E2E_DATA_DIR: opts.dataDir, NEXT_TELEMETRY_DISABLED: '1', ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -57,9 +57,28 @@ export async function startServer(opts: { port: number; dataDir: string; keepDat
   child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
   const url = `http://127.0.0.1:${opts.port}`;
   for (let i = 0; i < 120; i++) {
-    if (await fetch(`${url}/agent.sh`).then((r) => r.ok, () => false)) return { url, output: () => output, stop: () => child.kill('SIGTERM') };
+    if (await fetch(`${url}/agent.sh`).then((r) => r.ok, () => false)) return { url, output: () => output, stop: () => child.kill('SIGTERM'), rssMb: () => treeRssMb(child.pid as number) };
     await new Promise((r) => setTimeout(r, 500));
   }
   child.kill('SIGTERM');
   throw new Error(`the server on port ${opts.port} did not start:\n${output}`);
+}
+
+/** Resident memory of a process and all its descendants, in MB (from /proc). */
+export function treeRssMb(pid: number): number {
+  let kb = 0;
+  const visit = (p: number) => {
+    try {
+      const status = readFileSync(`/proc/${p}/status`, 'utf8');
+      kb += Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+      for (const task of readdirSync(`/proc/${p}/task`)) {
+        const children = readFileSync(`/proc/${p}/task/${task}/children`, 'utf8').trim();
+        for (const c of children ? children.split(/\s+/) : []) visit(Number(c));
+      }
+    } catch {
+      // the process ended meanwhile
+    }
+  };
+  visit(pid);
+  return Math.round(kb / 1024);
 }

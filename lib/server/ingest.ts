@@ -17,6 +17,29 @@ async function* through(body: AsyncIterable<Uint8Array>, upload: SourceUpload): 
   }
 }
 
+/** What is left of a refused request body is read (and dropped) up to this much, so the client gets the answer instead of a reset connection. */
+const DRAIN_BYTES = 64 * 1024 * 1024;
+const DRAIN_MS = 10_000;
+
+async function drain(body: ByteSource): Promise<void> {
+  if (!(body instanceof ReadableStream) || body.locked) return;
+  const reader = body.getReader();
+  const until = Date.now() + DRAIN_MS;
+  let n = 0;
+  try {
+    while (n < DRAIN_BYTES && Date.now() < until) {
+      const r = await reader.read();
+      if (r.done) return;
+      n += r.value.length;
+    }
+    await reader.cancel();
+  } catch {
+    // the client is gone: nothing to tell it
+  } finally {
+    reader.releaseLock();
+  }
+}
+
 /** Stops a body's source: a web stream is cancelled, a Node stream destroyed. */
 function canceller(body: ByteSource): () => void {
   return () => {
@@ -97,6 +120,7 @@ export async function ingestSource(
     return summary;
   } catch (err) {
     await upload.abort();
+    await drain(body);
     const h = toHttpError(err);
     live.failed({ code: h.code, message: h.status >= 500 && h.status !== 507 ? 'internal error' : h.message });
     throw err;

@@ -13,12 +13,13 @@ function inFlight(): { total: number; byClient: Map<string, number> } {
 
 /**
  * Who is uploading, for the per-client limit: the bearer token when there is one (each agent
- * or teammate), else the address Next.js saw the request come from.
+ * or teammate), else the peer address.
  */
 export function clientKey(req: Request): string {
   const auth = req.headers.get('authorization');
   if (auth) return `token:${auth.slice(-16)}`;
-  return `addr:${(req.headers.get('x-forwarded-for') ?? '').split(',')[0]?.trim() || 'unknown'}`;
+  // server.mjs sets the peer's address (overwriting any such header a client sent).
+  return `addr:${req.headers.get('x-tracefleet-peer') || 'unknown'}`;
 }
 
 /** Takes an upload slot, or refuses with 429 and Retry-After; release() gives it back. */
@@ -55,32 +56,37 @@ export async function* withDeadlines(source: ByteSource, cancel: () => void, lim
   const deadline = Date.now() + env.TRACEFLEET_UPLOAD_DEADLINE_S * 1000;
   const it = iterate(source);
   let received = 0;
-  for (;;) {
-    const left = deadline - Date.now();
-    const wait = Math.min(env.TRACEFLEET_UPLOAD_IDLE_S * 1000, left);
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
+  try {
+    for (;;) {
+      const left = deadline - Date.now();
+      const wait = Math.min(env.TRACEFLEET_UPLOAD_IDLE_S * 1000, left);
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => {
+          cancel();
+          reject(
+            left <= env.TRACEFLEET_UPLOAD_IDLE_S * 1000
+              ? new HttpError(408, 'timeout', `the upload did not end within ${env.TRACEFLEET_UPLOAD_DEADLINE_S} s (TRACEFLEET_UPLOAD_DEADLINE_S)`)
+              : new HttpError(408, 'timeout', `no bytes arrived for ${env.TRACEFLEET_UPLOAD_IDLE_S} s (TRACEFLEET_UPLOAD_IDLE_S)`),
+          );
+        }, Math.max(0, wait));
+      });
+      let r: IteratorResult<Uint8Array>;
+      try {
+        r = await Promise.race([it.next(), timeout]);
+      } finally {
+        clearTimeout(timer);
+      }
+      if (r.done) return;
+      received += r.value.length;
+      if (limit && received > limit.maxBytes) {
         cancel();
-        reject(
-          left <= env.TRACEFLEET_UPLOAD_IDLE_S * 1000
-            ? new HttpError(408, 'timeout', `the upload did not end within ${env.TRACEFLEET_UPLOAD_DEADLINE_S} s (TRACEFLEET_UPLOAD_DEADLINE_S)`)
-            : new HttpError(408, 'timeout', `no bytes arrived for ${env.TRACEFLEET_UPLOAD_IDLE_S} s (TRACEFLEET_UPLOAD_IDLE_S)`),
-        );
-      }, Math.max(0, wait));
-    });
-    let r: IteratorResult<Uint8Array>;
-    try {
-      r = await Promise.race([it.next(), timeout]);
-    } finally {
-      clearTimeout(timer);
+        throw limit.tooMuch();
+      }
+      yield r.value;
     }
-    if (r.done) return;
-    received += r.value.length;
-    if (limit && received > limit.maxBytes) {
-      cancel();
-      throw limit.tooMuch();
-    }
-    yield r.value;
+  } finally {
+    // Lets go of the source (a web stream's reader lock) when the reader stops early.
+    void it.return(undefined).catch(() => undefined);
   }
 }

@@ -198,7 +198,8 @@ export class DiskStore implements CaptureStore {
     };
     return {
       write: async (chunk) => {
-        await writeAll(fh, chunk);
+        // After commit or abort there is nothing to write to (a reader may still be draining).
+        if (!closed) await writeAll(fh, chunk);
       },
       commit: async (profile, partial) => {
         await fh.sync();

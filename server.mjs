@@ -1,0 +1,38 @@
+// The production server: Next.js behind a thin Node http server that answers, before Next.js
+// sees them, what it would turn into a plain-text 500: a path whose percent-encoding does not
+// decode (`/api/captures/X/nodes/%ff`). It also tells route handlers the peer's address (for
+// the per-client upload limit) and keeps slow clients from holding sockets forever.
+//
+//   node server.mjs            PORT (3000) and HOSTNAME (all interfaces) from the environment
+import http from 'node:http';
+import next from 'next';
+
+const port = Number(process.env.PORT ?? 3000);
+const hostname = process.env.HOSTNAME && process.env.HOSTNAME !== '0.0.0.0' ? process.env.HOSTNAME : undefined;
+const app = next({ dev: false, hostname: hostname ?? 'localhost', port });
+const handle = app.getRequestHandler();
+await app.prepare();
+
+const server = http.createServer((req, res) => {
+  try {
+    decodeURIComponent(new URL(req.url ?? '/', 'http://local').pathname);
+  } catch {
+    const body = JSON.stringify({ error: { code: 'bad_request', message: 'the path is not valid percent-encoded UTF-8' } });
+    res.writeHead(400, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
+    res.end(body);
+    req.resume();
+    return;
+  }
+  req.headers['x-tracefleet-peer'] = req.socket.remoteAddress ?? '';
+  handle(req, res).catch((err) => {
+    console.error('tracefleet: request failed', err);
+    if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ error: { code: 'internal', message: 'internal error' } }));
+  });
+});
+// Headers must arrive within a minute; bodies are the route handlers' business (their own deadlines).
+server.headersTimeout = 60_000;
+server.requestTimeout = 0;
+server.keepAliveTimeout = 5_000;
+server.listen(port, hostname, () => console.log(`tracefleet on http://${hostname ?? 'localhost'}:${port}`));
+for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => server.close(() => process.exit(0)));
