@@ -3,12 +3,13 @@
 // decode (`/api/captures/X/nodes/%ff`). It also tells route handlers the peer's address (for
 // the per-client upload limit) and keeps slow clients from holding sockets forever.
 //
-//   node server.mjs            PORT (3000) and HOSTNAME (all interfaces) from the environment
+//   node server.mjs            PORT (3000) and TRACEFLEET_HOST (all interfaces) from the environment
 import http from 'node:http';
 import next from 'next';
 
 const port = Number(process.env.PORT ?? 3000);
-const hostname = process.env.HOSTNAME && process.env.HOSTNAME !== '0.0.0.0' ? process.env.HOSTNAME : undefined;
+// Not HOSTNAME: shells and containers set it to the machine's name.
+const hostname = process.env.TRACEFLEET_HOST || undefined;
 const app = next({ dev: false, hostname: hostname ?? 'localhost', port });
 const handle = app.getRequestHandler();
 await app.prepare();

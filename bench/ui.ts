@@ -41,7 +41,7 @@ export async function uiBench(row: (name: string, value: string, note?: string) 
   rmSync(dataDir, { recursive: true, force: true });
   const server = spawn(process.execPath, ['server.mjs'], {
     cwd: ROOT,
-    env: { ...process.env, PORT: String(PORT), HOSTNAME: '127.0.0.1', TRACEFLEET_DATA_DIR: dataDir, NEXT_TELEMETRY_DISABLED: '1' },
+    env: { ...process.env, PORT: String(PORT), TRACEFLEET_HOST: '127.0.0.1', TRACEFLEET_DATA_DIR: dataDir, NEXT_TELEMETRY_DISABLED: '1' },
     stdio: 'ignore',
   });
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ARGS });

@@ -7,7 +7,7 @@ const dataDir = process.env.E2E_DATA_DIR ?? '.e2e-data';
 if (!process.argv.includes('--keep-data')) rmSync(dataDir, { recursive: true, force: true });
 const child = spawn(process.execPath, ['server.mjs'], {
   stdio: 'inherit',
-  env: { ...process.env, PORT: port, HOSTNAME: '127.0.0.1', TRACEFLEET_DATA_DIR: dataDir, NEXT_TELEMETRY_DISABLED: '1' },
+  env: { ...process.env, PORT: port, TRACEFLEET_HOST: '127.0.0.1', TRACEFLEET_DATA_DIR: dataDir, NEXT_TELEMETRY_DISABLED: '1' },
 });
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
 child.on('exit', (code) => process.exit(code ?? 0));
