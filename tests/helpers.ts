@@ -58,3 +58,54 @@ export function foldedMap(lines: readonly string[], ...extra: readonly string[][
   }
   return out;
 }
+
+const isNaNNumber = (v: unknown): boolean => typeof v === 'number' && Number.isNaN(v);
+
+function describeValue(v: unknown): string {
+  if (typeof v === 'string') return JSON.stringify(v.length > 60 ? `${v.slice(0, 60)}…` : v);
+  if (ArrayBuffer.isView(v)) return `${v.constructor.name}`;
+  if (Array.isArray(v)) return `array(${v.length})`;
+  return String(v);
+}
+
+/**
+ * The first difference between two values, walked generically: objects by their own keys (a key
+ * on one side only is a difference), arrays and typed arrays element by element (same kind and
+ * length), NaN equal to NaN. Returns `path: a ≠ b`, or null when they are equal. Used on whole
+ * Profiles, so a table or column added to the model is compared without changing a test.
+ */
+export function firstDifference(a: unknown, b: unknown, path = '$'): string | null {
+  if (a === b || (isNaNNumber(a) && isNaNNumber(b))) return null;
+  const differ = `${path}: ${describeValue(a)} ≠ ${describeValue(b)}`;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return differ;
+  if (ArrayBuffer.isView(a) || ArrayBuffer.isView(b)) {
+    if (!ArrayBuffer.isView(a) || !ArrayBuffer.isView(b) || a.constructor !== b.constructor) return differ;
+    const x = a as unknown as ArrayLike<number>;
+    const y = b as unknown as ArrayLike<number>;
+    if (x.length !== y.length) return `${path}.length: ${x.length} ≠ ${y.length}`;
+    for (let i = 0; i < x.length; i++) {
+      const u = x[i] as number;
+      const v = y[i] as number;
+      if (u !== v && !(Number.isNaN(u) && Number.isNaN(v))) return `${path}[${i}]: ${u} ≠ ${v}`;
+    }
+    return null;
+  }
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b)) return differ;
+    if (a.length !== b.length) return `${path}.length: ${a.length} ≠ ${b.length}`;
+    for (let i = 0; i < a.length; i++) {
+      const d = firstDifference(a[i], b[i], `${path}[${i}]`);
+      if (d !== null) return d;
+    }
+    return null;
+  }
+  if (Object.getPrototypeOf(a) !== Object.getPrototypeOf(b)) return `${path}: objects of different kinds`;
+  const x = a as Readonly<Record<string, unknown>>;
+  const y = b as Readonly<Record<string, unknown>>;
+  for (const key of new Set([...Object.keys(x), ...Object.keys(y)])) {
+    if (!Object.hasOwn(x, key) || !Object.hasOwn(y, key)) return `${path}.${key}: present on one side only`;
+    const d = firstDifference(x[key], y[key], `${path}.${key}`);
+    if (d !== null) return d;
+  }
+  return null;
+}

@@ -1,4 +1,6 @@
 import type { ProfileBuilder } from '../profile/builder';
+import { detach } from '../util/intern';
+import { BoundedCache } from './cache';
 import { lineSink, type CaptureFormat, type LineSink, type ParseContext, type Sniff } from './format';
 
 const FOLDED = /^(.*\S)\s+(\d+(?:\.\d+)?)$/;
@@ -11,7 +13,8 @@ export const MAX_FOLDED_DEPTH = 1024;
  * does not look like a function, so perf-derived folded files round-trip.
  */
 class FoldedParser implements LineSink {
-  private readonly frameIds = new Map<string, number>();
+  /** Frame ids by the name as printed. */
+  private readonly frameIds = new BoundedCache<string, number>({ maxEntries: 1 << 20 });
   private readonly frames: number[] = [];
 
   constructor(private readonly builder: ProfileBuilder) {}
@@ -54,7 +57,7 @@ class FoldedParser implements LineSink {
       if (id === undefined) {
         const { symbol, module } = splitAnnotation(name);
         id = this.builder.frame(symbol, module, '');
-        this.frameIds.set(name, id);
+        this.frameIds.set(detach(name), id);
       }
       this.frames.push(id);
     }

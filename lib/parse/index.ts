@@ -33,6 +33,25 @@ export function detectFormat(firstLines: readonly string[], formats: readonly Ca
   return maybe;
 }
 
+/** The whole lines of a capture's first page (a line cut at the page's end is not evidence). */
+function firstPageLines(text: string): string[] {
+  const page = text.slice(0, FIRST_PAGE_CHARS);
+  const lines = page.split('\n');
+  if (page.length === FIRST_PAGE_CHARS && lines.length > 1) lines.pop();
+  return lines;
+}
+
+/**
+ * The format of a capture, from the start of its decoded text (only the first FIRST_PAGE_CHARS
+ * are read); null when no format recognises it. An empty capture is a valid perf script of
+ * zero samples (an idle node), not an unknown format.
+ */
+export function detectFirstPage(text: string, formats: readonly CaptureFormat[] = FORMATS): CaptureFormat | null {
+  const lines = firstPageLines(text);
+  if (lines.every((l) => l.trim().length === 0)) return perfScriptFormat;
+  return detectFormat(lines, formats);
+}
+
 export interface ParseOptions extends ReadOptions {
   /** Candidates for sniffing (default FORMATS). */
   readonly formats?: readonly CaptureFormat[];
@@ -57,13 +76,9 @@ export async function parseCapture(source: ByteSource, opts: ParseOptions): Prom
   let pendingChars = 0;
 
   const start = (): TextSink => {
-    const firstPage = pending.join('').slice(0, FIRST_PAGE_CHARS);
-    const lines = firstPage.split('\n');
-    if (firstPage.length === FIRST_PAGE_CHARS && lines.length > 1) lines.pop(); // a cut line is not evidence
-    const empty = lines.every((l) => l.trim().length === 0);
-    // An empty capture is a valid perf script of zero samples (an idle node), not an unknown format.
-    format = opts.format ?? (empty ? perfScriptFormat : detectFormat(lines, opts.formats ?? FORMATS));
-    if (!format) throw new UnknownFormatError(opts.file, lines.find((l) => l.trim().length > 0) ?? '');
+    const firstPage = pending.join('');
+    format = opts.format ?? detectFirstPage(firstPage, opts.formats);
+    if (!format) throw new UnknownFormatError(opts.file, firstPageLines(firstPage).find((l) => l.trim().length > 0) ?? '');
     builder = new ProfileBuilder(format.id, opts.limits);
     if (opts.arch) builder.setMeta({ arch: opts.arch });
     const s = format.createParser(builder, { file: opts.file });

@@ -1,5 +1,5 @@
 import { Buffer, isAscii } from 'node:buffer';
-import { Readable } from 'node:stream';
+import { pipeline, Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { CaptureTooLargeError, ParseError } from './errors';
 
@@ -7,10 +7,14 @@ export const GZIP_MAGIC = [0x1f, 0x8b] as const;
 /** A single line longer than this is not a capture line; refuse it instead of buffering forever. */
 export const MAX_LINE_CHARS = 16 * 1024 * 1024;
 /**
- * Bytes gathered before decoding: big pieces keep most records inside one chunk; below ~1 MB
- * Node makes ordinary (not external) strings, which V8 compares and hashes fastest.
+ * Bytes gathered before decoding (default of ReadOptions.chunkBytes): big pieces keep most
+ * records inside one chunk; below ~1 MB Node makes ordinary (not external) strings, which V8
+ * compares and hashes fastest.
  */
-const CHUNK_BYTES = 900_000;
+export const CHUNK_BYTES = 900_000;
+
+/** Largest piece gunzip hands on. */
+export const GUNZIP_CHUNK_BYTES = 256 * 1024;
 
 /** Decompressed bytes before the ratio guard applies (small files compress a lot, legitimately). */
 export const RATIO_GRACE = 64 * 1024 * 1024;
@@ -32,6 +36,12 @@ export interface ReadOptions {
   /** Largest decompressed / compressed ratio of gzip input (bombs), checked past the first RATIO_GRACE bytes. */
   readonly maxRatio?: number;
   readonly onBytes?: (bytesIn: number) => void;
+  /**
+   * Bytes gathered before a text chunk is cut at its last newline and decoded (default
+   * CHUNK_BYTES). Tests set it small so that the parsers receive chunks whose boundaries follow
+   * the input's pieces.
+   */
+  readonly chunkBytes?: number;
 }
 
 /** Any byte source as an async iterator of chunks. */
@@ -101,7 +111,9 @@ async function* decompressed(source: ByteSource, opts: ReadOptions, stats: ReadS
   if (stats.gzip) {
     // node:zlib inflates several times faster than the web DecompressionStream; it also reads
     // concatenated gzip members (`cat a.gz b.gz`), as gunzip does.
-    out = Readable.from(counted()).pipe(createGunzip({ chunkSize: 256 * 1024 }));
+    // pipeline(), not pipe(): when the reader stops (a parse error, a limit), every stage is
+    // destroyed and the source generator closed, instead of reading on into a closed upload.
+    out = pipeline(Readable.from(counted()), createGunzip({ chunkSize: GUNZIP_CHUNK_BYTES }), () => undefined);
   }
   const max = opts.maxBytes ?? Infinity;
   const ratio = opts.maxRatio ?? Infinity;
@@ -135,23 +147,30 @@ function decode(bytes: Uint8Array): string {
  * than an error: capture text is whatever the tool printed.
  */
 export async function* textChunks(source: ByteSource, opts: ReadOptions, stats: ReadStats): AsyncGenerator<string> {
+  const chunkBytes = Math.max(1, opts.chunkBytes ?? CHUNK_BYTES);
   let parts: Uint8Array[] = [];
   let pending = 0;
+  // Offset in the pending bytes just past their last newline (0: none). Each piece is searched
+  // once, so gathering stays linear however small the pieces are.
+  let cut = 0;
   for await (const bytes of decompressed(source, opts, stats)) {
+    if (bytes.length === 0) continue;
+    const nl = bytes.lastIndexOf(10);
+    if (nl >= 0) cut = pending + nl + 1;
     parts.push(bytes);
     pending += bytes.length;
-    if (pending < CHUNK_BYTES) continue;
-    const buf = concat(parts, pending);
-    const cut = buf.lastIndexOf(10);
-    if (cut < 0) {
-      if (buf.length > MAX_LINE_CHARS) throw new ParseError(opts.file, 0, `a line is longer than ${MAX_LINE_CHARS} bytes`);
-      parts = [buf];
+    if (pending < chunkBytes) continue;
+    if (cut === 0) {
+      if (pending > MAX_LINE_CHARS) throw new ParseError(opts.file, 0, `a line is longer than ${MAX_LINE_CHARS} bytes`);
       continue;
     }
-    const rest = buf.slice(cut + 1);
+    const buf = concat(parts, pending);
+    const rest = buf.slice(cut);
     parts = rest.length > 0 ? [rest] : [];
     pending = rest.length;
-    yield decode(buf.subarray(0, cut + 1));
+    const text = decode(buf.subarray(0, cut));
+    cut = 0;
+    yield text;
   }
   if (pending > 0) yield decode(concat(parts, pending));
 }

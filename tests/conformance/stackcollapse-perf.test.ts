@@ -1,7 +1,8 @@
 /**
  * Conformance of the folded export with FlameGraph's stackcollapse-perf.pl on every corpus input
- * that has an expected folded output, fed whole and in tiny chunks. The documented differences
- * (README "Where we differ from stackcollapse-perf.pl") are each tested explicitly below.
+ * that has an expected folded output. The documented differences (README "Where we differ from
+ * stackcollapse-perf.pl") are each tested explicitly below. That chunk boundaries change nothing
+ * (the whole profile, for every one of these inputs) is tests/chunking.test.ts.
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -19,7 +20,7 @@ const STALE_UPSTREAM = /perf-(java-faults-01|java-stacks-01|java-stacks-02|vertx
 /** Perl prints nothing for stacks on the record line (perf record without -g); we read them, as inferno does. */
 const SINGLE_LINE = 'single-line-stacks';
 
-const parsed = new Map<string, Promise<{ whole: ParseResult; chunks: ParseResult; perlView: ParseResult; tail: string }>>();
+const parsed = new Map<string, Promise<{ whole: ParseResult; perlView: ParseResult; tail: string }>>();
 function load(input: string) {
   let p = parsed.get(input);
   if (!p) {
@@ -28,7 +29,6 @@ function load(input: string) {
       const { terminated, tail } = splitUnterminatedTail(readText(input));
       return {
         whole: await parseBytes(bytes, input),
-        chunks: await parseBytes(bytes, input, bytes.length > 1_000_000 ? [1, 3, 7, 13, 64, 997, 8191] : undefined),
         perlView: await parseText(terminated, input),
         tail,
       };
@@ -40,7 +40,7 @@ function load(input: string) {
 
 async function expectPerlConformance(c: FoldedCase, expected: string[]) {
   const opts = namingOptions(c.option);
-  const { whole, chunks, perlView, tail } = await load(c.input);
+  const { whole, perlView, tail } = await load(c.input);
   if (c.input.includes(SINGLE_LINE)) {
     expect(expected).toEqual([]);
     return;
@@ -58,8 +58,6 @@ async function expectPerlConformance(c: FoldedCase, expected: string[]) {
   expect(whole.profile.samples.length - perlView.profile.samples.length).toBe(tail && /^\S/m.test(tail) ? 1 : 0);
   expect(extra.size).toBeLessThanOrEqual(1);
   for (const n of extra.values()) expect(n).toBeGreaterThan(0);
-  // Chunk boundaries change nothing.
-  expect(fold(chunks, opts)).toEqual(got);
 }
 
 describe('stackcollapse-perf.pl at FlameGraph HEAD (generated-at-HEAD and generated-flamegraph-HEAD)', () => {

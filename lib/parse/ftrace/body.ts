@@ -8,7 +8,10 @@
  *   `func` without print-parent);
  * - `<stack trace>` / `<user stack trace>` — a stack record, its frames on the next lines.
  */
-import { skipBlanks, trimEnd } from './line';
+import * as scan from '../scan';
+
+/** Bound once: see ../scan.ts on calls through import bindings. */
+const { isBlank, isSymbolStart, skipBlanks, trimEnd } = scan;
 
 export const BodyKind = {
   Unknown: 0,
@@ -33,10 +36,6 @@ export const BODY = {
   parentStart: -1,
   parentEnd: -1,
 };
-
-function isBlank(c: number): boolean {
-  return c === 32 || c === 9;
-}
 
 /** Classifies text[start…] and fills BODY. */
 export function classifyBody(text: string, start: number): number {
@@ -68,11 +67,6 @@ export function classifyBody(text: string, start: number): number {
   if (c === 40) return sys ? BodyKind.SysEnter : functionBody(text, start, i);
   if (sys && text.startsWith(' -> ', i)) return BodyKind.SysExit;
   return functionBody(text, start, i);
-}
-
-/** A kernel symbol starts with a letter, `_` or `.`; an unresolved address with a hex digit. */
-function isSymbolStart(c: number): boolean {
-  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 46 || (c >= 48 && c <= 57);
 }
 
 /** `func <-parent` (or `<--`, or no parent) with the function's token ending at `tokenEnd`. */

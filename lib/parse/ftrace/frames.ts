@@ -1,19 +1,14 @@
 import type { ProfileBuilder } from '../../profile/builder';
 import { detach } from '../../util/intern';
+import { BoundedCache } from '../cache';
+import * as scan from '../scan';
+
+/** Bound once: see ../scan.ts on calls through import bindings. */
+const { allHex } = scan;
 
 export const KERNEL_MODULE = '[kernel.kallsyms]';
 /** Caches are dropped and rebuilt when they grow past this many entries. */
-const MAX_CACHE_ENTRIES = 1 << 20;
-
-function isHex(c: number): boolean {
-  return (c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
-}
-
-function allHex(s: string, from: number, to: number): boolean {
-  if (to <= from) return false;
-  for (let i = from; i < to; i++) if (!isHex(s.charCodeAt(i))) return false;
-  return true;
-}
+const FRAME_CACHE = { maxEntries: 1 << 20 };
 
 /** A frame as ftrace prints it, split into symbol, module and (for unknown symbols) address. */
 export interface FrameParts {
@@ -75,8 +70,8 @@ export function userFrameParts(text: string): FrameParts {
 
 /** Frame ids by the exact text that named them (one map lookup for a frame seen before). */
 export class FrameCache {
-  private kernelIds = new Map<string, number>();
-  private userIds = new Map<string, number>();
+  private readonly kernelIds = new BoundedCache<string, number>(FRAME_CACHE);
+  private readonly userIds = new BoundedCache<string, number>(FRAME_CACHE);
   /** The text that first named each kernel frame (for messages). */
   private readonly names = new Map<number, string>();
 
@@ -84,15 +79,12 @@ export class FrameCache {
 
   /** A kernel frame printed at text[from…] (see kernelFrameParts); `text` is the cache key. */
   kernel(text: string, from = 0): number {
-    let id = this.kernelIds.get(text);
-    if (id === undefined) {
-      const f = kernelFrameParts(from > 0 ? text.slice(from) : text);
-      id = this.builder.frame(f.symbol, f.module, f.address);
-      if (this.kernelIds.size >= MAX_CACHE_ENTRIES) this.kernelIds = new Map();
-      this.kernelIds.set(detach(text), id);
-      if (!this.names.has(id)) this.names.set(id, detach(f.symbol));
-    }
-    return id;
+    const id = this.kernelIds.get(text);
+    if (id !== undefined) return id;
+    const f = kernelFrameParts(from > 0 ? text.slice(from) : text);
+    const made = this.add(this.kernelIds, text, f);
+    if (!this.names.has(made)) this.names.set(made, detach(f.symbol));
+    return made;
   }
 
   /** The symbol of a kernel frame made here. */
@@ -102,13 +94,12 @@ export class FrameCache {
 
   /** A user frame printed at text[from…] (see userFrameParts); `text` is the cache key. */
   user(text: string, from = 0): number {
-    let id = this.userIds.get(text);
-    if (id === undefined) {
-      const f = userFrameParts(from > 0 ? text.slice(from) : text);
-      id = this.builder.frame(f.symbol, f.module, f.address);
-      if (this.userIds.size >= MAX_CACHE_ENTRIES) this.userIds = new Map();
-      this.userIds.set(detach(text), id);
-    }
+    return this.userIds.get(text) ?? this.add(this.userIds, text, userFrameParts(from > 0 ? text.slice(from) : text));
+  }
+
+  private add(cache: BoundedCache<string, number>, text: string, f: FrameParts): number {
+    const id = this.builder.frame(f.symbol, f.module, f.address);
+    cache.set(detach(text), id);
     return id;
   }
 }

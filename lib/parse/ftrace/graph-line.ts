@@ -10,7 +10,12 @@
  * switch is printed as ` {cpu}) {comm-pid} => {comm-pid}` between two dashed lines. trace-cmd
  * prints the duration column and body after `funcgraph_entry:` / `funcgraph_exit:`.
  */
-import { skipBlanks, trimEnd } from './line';
+import * as scan from '../scan';
+import * as line from './line';
+
+/** Bound once: see ../scan.ts on calls through import bindings. */
+const { decimal, fractionNs, isDigit, isSymbolStart, SCAN, secondsNs, skipBlanks, trimEnd } = scan;
+const { dashPid } = line;
 
 export const GraphKind = {
   None: 0,
@@ -54,10 +59,6 @@ export const GL = {
   strong: false,
 };
 
-function isDigit(c: number): boolean {
-  return c >= 48 && c <= 57;
-}
-
 /**
  * `{comm}-{pid}` in text[start, end) (blanks around allowed), as the graph tracer prints a task:
  * returns the pid and sets `TASK.commStart/commEnd`, or -1.
@@ -65,48 +66,28 @@ function isDigit(c: number): boolean {
 const TASK = { commStart: 0, commEnd: 0 };
 function parseTask(text: string, start: number, end: number): number {
   const s = skipBlanks(text, start);
-  const e = trimEnd(text, s, end);
-  let p = e;
-  while (p > s && isDigit(text.charCodeAt(p - 1))) p--;
-  if (p === e || p <= s || text.charCodeAt(p - 1) !== 45 /* - */) return -1;
-  let pid = 0;
-  for (let k = p; k < e; k++) pid = pid * 10 + (text.charCodeAt(k) - 48);
+  const commEnd = dashPid(text, s, trimEnd(text, s, end));
+  if (commEnd < 0) return -1;
   TASK.commStart = s;
-  TASK.commEnd = p - 1;
-  return pid;
+  TASK.commEnd = commEnd;
+  return SCAN.value;
 }
 
 /** `12345.678901 |` at i: returns the offset after `|`, or -1. */
 function absTime(text: string, i: number): number {
-  let c = text.charCodeAt(i);
-  if (!isDigit(c)) return -1;
-  let sec = 0;
-  while (isDigit(c)) {
-    sec = sec * 10 + (c - 48);
-    c = text.charCodeAt(++i);
-  }
-  if (c !== 46) return -1;
-  const fracStart = ++i;
-  let ns = 0;
-  c = text.charCodeAt(i);
-  while (isDigit(c)) {
-    if (i - fracStart < 9) ns = ns * 10 + (c - 48);
-    c = text.charCodeAt(++i);
-  }
-  const digits = i - fracStart;
-  if (digits === 0) return -1;
-  for (let d = digits; d < 9; d++) ns *= 10;
-  i = skipBlanks(text, i);
+  const end = secondsNs(text, i);
+  if (end < 0) return -1;
+  i = skipBlanks(text, end);
   if (text.charCodeAt(i) !== 124 /* | */) return -1;
-  GL.sec = sec;
-  GL.nsOfSec = ns;
+  GL.sec = SCAN.value;
+  GL.nsOfSec = SCAN.ns;
   return i + 1;
 }
 
 /** `1234 us |` (funcgraph-reltime) at i: returns the offset after `|`, or -1. */
 function relTime(text: string, i: number): number {
   const s = i;
-  while (isDigit(text.charCodeAt(i))) i++;
+  i = decimal(text, i);
   if (i === s || !text.startsWith(' us', i)) return -1;
   i = skipBlanks(text, i + 3);
   return text.charCodeAt(i) === 124 ? i + 1 : -1;
@@ -114,18 +95,11 @@ function relTime(text: string, i: number): number {
 
 /** `{digits})` at i: returns the offset after `)`, or -1 (sets GL.cpu). */
 function cpuField(text: string, i: number): number {
-  let c = text.charCodeAt(i);
-  if (!isDigit(c)) return -1;
-  let cpu = 0;
-  while (isDigit(c)) {
-    cpu = cpu * 10 + (c - 48);
-    c = text.charCodeAt(++i);
-  }
-  if (c !== 41 /* ) */) return -1;
-  const after = text.charCodeAt(i + 1);
-  if (i + 1 < text.length && after !== 32) return -1;
-  GL.cpu = cpu;
-  return i + 1;
+  const end = decimal(text, i);
+  if (end === i || text.charCodeAt(end) !== 41 /* ) */) return -1;
+  if (end + 1 < text.length && text.charCodeAt(end + 1) !== 32) return -1;
+  GL.cpu = SCAN.value;
+  return end + 1;
 }
 
 /** `[mark ]12.345 us` in text[s, e): sets GL.durNs. Marks: + ! # * @ $ (over 10 µs … 1 s). */
@@ -134,23 +108,15 @@ function duration(text: string, s: number, e: number): boolean {
   let i = s;
   const c0 = text.charCodeAt(i);
   if (c0 === 43 || c0 === 33 || c0 === 35 || c0 === 42 || c0 === 64 || c0 === 36) i = skipBlanks(text, i + 1);
-  let c = text.charCodeAt(i);
-  if (!isDigit(c)) return false;
-  let us = 0;
-  while (isDigit(c)) {
-    us = us * 10 + (c - 48);
-    c = text.charCodeAt(++i);
-  }
+  const usEnd = decimal(text, i);
+  if (usEnd === i) return false;
+  const us = SCAN.value;
+  i = usEnd;
   let ns = 0;
-  if (c === 46) {
-    let scale = 100;
-    c = text.charCodeAt(++i);
-    while (isDigit(c)) {
-      ns += (c - 48) * scale;
-      scale /= 10;
-      c = text.charCodeAt(++i);
-    }
-    ns = Math.round(ns);
+  if (text.charCodeAt(i) === 46 /* . */) {
+    // The fraction of a µs, in ns (rounded past the third digit).
+    i = fractionNs(text, i + 1);
+    ns = Math.round(SCAN.ns / 1e6);
   }
   if (i !== e - 3) return false;
   GL.durNs = us * 1000 + ns;
@@ -294,7 +260,7 @@ function body(text: string, start: number): number {
     return GraphKind.Comment;
   }
   if (text.startsWith('==========>', i) || text.startsWith('<==========', i)) return GraphKind.Irq;
-  if (!isNameStart(c)) return GraphKind.None;
+  if (!isSymbolStart(c)) return GraphKind.None;
   const paren = text.indexOf('(', i);
   if (paren < 0) return GraphKind.None;
   // The arguments (funcgraph-args) may nest parentheses: find the matching one.
@@ -312,8 +278,4 @@ function body(text: string, start: number): number {
   if (after === 59 /* ; */) return GraphKind.Leaf;
   if (after === 32 && text.charCodeAt(q + 2) === 123 /* { */) return GraphKind.Open;
   return GraphKind.None;
-}
-
-function isNameStart(c: number): boolean {
-  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 46 || isDigit(c);
 }

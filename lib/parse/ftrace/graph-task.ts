@@ -1,4 +1,5 @@
 /** Per-task state of the function_graph reader (function-graph.ts). */
+import { grown } from '../../util/growable';
 
 /** A placeholder task holds at most this many samples while it waits to learn its task. */
 export const MAX_DEFERRED = 1 << 16;
@@ -15,18 +16,10 @@ export class Deferred {
     if (this.count === MAX_DEFERRED) return false;
     if (this.count === this.time.length) {
       const cap = this.count * 2;
-      const time = new Float64Array(cap);
-      time.set(this.time);
-      this.time = time;
-      const nodes = new Int32Array(cap);
-      nodes.set(this.node);
-      this.node = nodes;
-      const weight = new Float64Array(cap);
-      weight.set(this.weight);
-      this.weight = weight;
-      const cpus = new Int32Array(cap);
-      cpus.set(this.cpu);
-      this.cpu = cpus;
+      this.time = grown(this.time, cap);
+      this.node = grown(this.node, cap);
+      this.weight = grown(this.weight, cap);
+      this.cpu = grown(this.cpu, cap);
     }
     const i = this.count++;
     this.time[i] = timeNs;
@@ -74,11 +67,7 @@ export class Task {
   }
 
   addOrphan(level: number, ns: number): void {
-    if (level >= this.orphan.length) {
-      const b = new Float64Array(Math.max(level + 1, this.orphan.length * 2));
-      b.set(this.orphan);
-      this.orphan = b;
-    }
+    if (level >= this.orphan.length) this.orphan = grown(this.orphan, Math.max(level + 1, this.orphan.length * 2));
     this.orphan[level] = (this.orphan[level] as number) + ns;
   }
 
@@ -107,20 +96,10 @@ export class Task {
 
   private grow(): void {
     const cap = this.frame.length * 2;
-    const frame = new Int32Array(cap);
-    frame.set(this.frame);
-    this.frame = frame;
-    const node = new Int32Array(cap);
-    node.set(this.node);
-    this.node = node;
-    const level = new Int32Array(cap);
-    level.set(this.level);
-    this.level = level;
-    const start = new Float64Array(cap);
-    start.set(this.start);
-    this.start = start;
-    const child = new Float64Array(cap);
-    child.set(this.child);
-    this.child = child;
+    this.frame = grown(this.frame, cap);
+    this.node = grown(this.node, cap);
+    this.level = grown(this.level, cap);
+    this.start = grown(this.start, cap);
+    this.child = grown(this.child, cap);
   }
 }

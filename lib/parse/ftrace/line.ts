@@ -13,6 +13,11 @@
  * Parsing is a charCode scan into the registers of `EV` (no allocation per line).
  */
 
+import * as scan from '../scan';
+
+/** Bound once: see ../scan.ts on calls through import bindings. */
+const { decimal, fractionNs, isBlank, isDigit, SCAN, skipBlanks, skipSpaces, skipToBlank, trimEnd } = scan;
+
 /** Registers of the last line accepted by `parseEventLine`. */
 export const EV = {
   /** Offset of the comm (after leading blanks and an instance prefix). */
@@ -34,19 +39,6 @@ export const EV = {
   bodyStart: 0,
 };
 
-const SP = 32;
-const TAB = 9;
-
-function isDigit(c: number): boolean {
-  return c >= 48 && c <= 57;
-}
-
-function isBlank(c: number): boolean {
-  return c === SP || c === TAB;
-}
-
-const POW10 = [1e9, 1e8, 1e7, 1e6, 1e5, 1e4, 1e3, 1e2, 10, 1];
-
 /**
  * A timestamp at `i`: `123.456789:` (µs or ns precision), `123456789:` (counter clocks) or
  * `12us :` (latency format, µs since the buffer start); then a blank or the line end.
@@ -54,25 +46,19 @@ const POW10 = [1e9, 1e8, 1e7, 1e6, 1e5, 1e4, 1e3, 1e2, 10, 1];
  */
 export function parseTime(text: string, i: number): boolean {
   const n = text.length;
+  const digitsEnd = decimal(text, i);
+  if (digitsEnd === i) return false;
+  let sec = SCAN.value;
+  i = digitsEnd;
   let c = text.charCodeAt(i);
-  if (!isDigit(c)) return false;
-  let sec = 0;
-  while (isDigit(c)) {
-    sec = sec * 10 + (c - 48);
-    c = text.charCodeAt(++i);
-  }
   let ns = 0;
   let counter = false;
   if (c === 46 /* . */) {
-    const fracStart = ++i;
+    const fracEnd = fractionNs(text, i + 1);
+    if (fracEnd === i + 1) return false;
+    ns = SCAN.ns;
+    i = fracEnd;
     c = text.charCodeAt(i);
-    while (isDigit(c)) {
-      if (i - fracStart < 9) ns = ns * 10 + (c - 48);
-      c = text.charCodeAt(++i);
-    }
-    const digits = i - fracStart;
-    if (digits === 0) return false;
-    if (digits < 9) ns *= POW10[digits] as number;
   } else if (c === 117 /* u */ && text.charCodeAt(i + 1) === 115 /* s */) {
     // Latency format: `  12us+: ` or `  12us : ` (µs, a delay mark after the unit).
     i += 2;
@@ -98,24 +84,37 @@ export function parseTime(text: string, i: number): boolean {
 
 /** After the cpu field's `]` at `j`: blanks, an optional flags token, blanks, the timestamp. */
 function afterCpu(text: string, j: number): boolean {
-  const n = text.length;
-  let i = j;
-  while (i < n && isBlank(text.charCodeAt(i))) i++;
+  const i = skipBlanks(text, j);
   if (i === j) return false;
   if (parseTime(text, i)) {
     EV.flagsStart = -1;
     EV.flagsEnd = -1;
     return true;
   }
-  const fs = i;
-  while (i < n && !isBlank(text.charCodeAt(i))) i++;
-  const fe = i;
-  if (fe - fs > 12) return false;
-  while (i < n && isBlank(text.charCodeAt(i))) i++;
-  if (i === fe || !parseTime(text, i)) return false;
-  EV.flagsStart = fs;
+  return flagsAndTime(text, i, 12);
+}
+
+/** A flags token of at most `maxFlags` characters at `i`, blanks, then the timestamp; sets EV.flagsStart/flagsEnd. */
+function flagsAndTime(text: string, i: number, maxFlags: number): boolean {
+  const fe = skipToBlank(text, i);
+  if (fe - i > maxFlags) return false;
+  const t = skipBlanks(text, fe);
+  if (t === fe || !parseTime(text, t)) return false;
+  EV.flagsStart = i;
   EV.flagsEnd = fe;
   return true;
+}
+
+/**
+ * The `-{pid}` that ends a `{comm}-{pid}` task field at `end` (digits right before `end`, a `-`
+ * before them, after `start`): returns the offset of the `-` (the comm's end) with the pid in
+ * SCAN.value, or -1.
+ */
+export function dashPid(text: string, start: number, end: number): number {
+  let p = end;
+  while (p > start && isDigit(text.charCodeAt(p - 1))) p--;
+  if (p === end || p <= start || text.charCodeAt(p - 1) !== 45 /* - */ || decimal(text, p) !== end) return -1;
+  return p - 1;
 }
 
 /**
@@ -123,48 +122,29 @@ function afterCpu(text: string, j: number): boolean {
  * leading `{name}: ` (trace-cmd's multi-buffer prefix) is skipped.
  */
 function parseHead(text: string, end: number, instance: boolean): boolean {
-  let e = end;
-  while (e > 0 && isBlank(text.charCodeAt(e - 1))) e--;
+  let e = trimEnd(text, 0, end);
   EV.tgid = -1;
   if (e > 0 && text.charCodeAt(e - 1) === 41 /* ) */) {
     const open = text.lastIndexOf('(', e - 1);
     if (open <= 0) return false;
-    let k = open + 1;
-    while (k < e - 1 && text.charCodeAt(k) === SP) k++;
-    let tgid = 0;
-    let digits = 0;
-    let c = text.charCodeAt(k);
-    while (isDigit(c)) {
-      tgid = tgid * 10 + (c - 48);
-      digits++;
-      c = text.charCodeAt(++k);
-    }
-    if (digits > 0 && k === e - 1) EV.tgid = tgid;
+    let k = skipSpaces(text, open + 1);
+    const digitsEnd = decimal(text, k);
+    if (digitsEnd > k && digitsEnd === e - 1) EV.tgid = SCAN.value;
     else {
+      k = digitsEnd;
       while (k < e - 1 && text.charCodeAt(k) === 45 /* - */) k++;
       if (k !== e - 1) return false;
     }
-    e = open;
-    while (e > 0 && isBlank(text.charCodeAt(e - 1))) e--;
+    e = trimEnd(text, 0, open);
   }
-  let p = e;
-  while (p > 0 && isDigit(text.charCodeAt(p - 1))) p--;
-  if (p === e || p === 0 || text.charCodeAt(p - 1) !== 45 /* - */) return false;
-  let pid = 0;
-  for (let k = p; k < e; k++) pid = pid * 10 + (text.charCodeAt(k) - 48);
-  const commEnd = p - 1;
-  let s = 0;
-  while (s < commEnd && isBlank(text.charCodeAt(s))) s++;
+  const commEnd = dashPid(text, 0, e);
+  if (commEnd < 0) return false;
+  const pid = SCAN.value;
+  // Stops at the `-` before the pid at the latest.
+  let s = skipBlanks(text, 0);
   if (instance) {
     const colon = text.indexOf(': ', s);
-    if (colon > s && colon < commEnd) {
-      let k = s;
-      while (k < colon && !isBlank(text.charCodeAt(k))) k++;
-      if (k === colon) {
-        s = colon + 2;
-        while (s < commEnd && isBlank(text.charCodeAt(s))) s++;
-      }
-    }
+    if (colon > s && colon < commEnd && skipToBlank(text, s) >= colon) s = skipBlanks(text, colon + 2);
   }
   EV.commStart = s;
   EV.commEnd = commEnd;
@@ -179,25 +159,12 @@ function parseHead(text: string, end: number, instance: boolean): boolean {
 function parseLatencyLayout(text: string, instance: boolean): boolean {
   const n = text.length;
   for (let t = text.indexOf(' ', 1); t > 0 && t < n; t = text.indexOf(' ', t + 1)) {
-    let i = t + 1;
-    let c = text.charCodeAt(i);
-    if (!isDigit(c)) continue;
-    let cpu = 0;
-    while (isDigit(c)) {
-      cpu = cpu * 10 + (c - 48);
-      c = text.charCodeAt(++i);
-    }
-    if (isBlank(c) || i >= n) continue;
-    const fs = i;
-    while (i < n && !isBlank(text.charCodeAt(i))) i++;
-    const fe = i;
-    if (fe - fs > 8) continue;
-    while (i < n && isBlank(text.charCodeAt(i))) i++;
-    if (i === fe || !parseTime(text, i)) continue;
+    const i = decimal(text, t + 1);
+    if (i === t + 1) continue;
+    const cpu = SCAN.value;
+    if (i >= n || isBlank(text.charCodeAt(i)) || !flagsAndTime(text, i, 8)) continue;
     if (!parseHead(text, t, instance)) return false;
     EV.cpu = cpu;
-    EV.flagsStart = fs;
-    EV.flagsEnd = fe;
     return true;
   }
   return false;
@@ -207,32 +174,13 @@ function parseLatencyLayout(text: string, instance: boolean): boolean {
 export function parseEventLine(text: string, instance: boolean): boolean {
   for (let b = text.indexOf('[', 1); b > 0; b = text.indexOf('[', b + 1)) {
     if (!isBlank(text.charCodeAt(b - 1))) continue;
-    let j = b + 1;
-    let c = text.charCodeAt(j);
-    if (!isDigit(c)) continue;
-    let cpu = 0;
-    while (isDigit(c)) {
-      cpu = cpu * 10 + (c - 48);
-      c = text.charCodeAt(++j);
-    }
-    if (c !== 93 /* ] */) continue;
+    const j = decimal(text, b + 1);
+    if (j === b + 1 || text.charCodeAt(j) !== 93 /* ] */) continue;
+    const cpu = SCAN.value;
     if (!afterCpu(text, j + 1)) continue;
     if (!parseHead(text, b - 1, instance)) continue;
     EV.cpu = cpu;
     return true;
   }
   return parseLatencyLayout(text, instance);
-}
-
-/** Offset of the first non-blank character at or after `i`. */
-export function skipBlanks(text: string, i: number): number {
-  const n = text.length;
-  while (i < n && isBlank(text.charCodeAt(i))) i++;
-  return i;
-}
-
-/** Offset just past the last non-blank character before `end`. */
-export function trimEnd(text: string, start: number, end: number): number {
-  while (end > start && isBlank(text.charCodeAt(end - 1))) end--;
-  return end;
 }

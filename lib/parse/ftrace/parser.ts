@@ -6,15 +6,23 @@
  */
 import type { ProfileBuilder } from '../../profile/builder';
 import { detach } from '../../util/intern';
+import { BoundedCache } from '../cache';
 import type { LineSink, ParseContext } from '../format';
 import { TraceDecoder, type EventContext } from '../trace-events';
-import { BODY, BodyKind, classifyBody } from './body';
+import * as bodyModule from './body';
 import { FrameCache } from './frames';
 import { FunctionGraph, type GraphHost } from './function-graph';
-import { GL, GraphKind, parseGraphLine } from './graph-line';
+import * as graphLineModule from './graph-line';
 import { readComment, readReportLine, type HeaderState } from './header';
-import { EV, parseEventLine } from './line';
-import { isFrameLine, StackCollector } from './stacktrace';
+import * as lineModule from './line';
+import { StackCollector } from './stacktrace';
+import * as stacktraceModule from './stacktrace';
+
+/** What is used on every line, bound once (see ../scan.ts on calls through import bindings). */
+const { BODY, BodyKind, classifyBody } = bodyModule;
+const { GL, GraphKind, parseGraphLine } = graphLineModule;
+const { EV, parseEventLine } = lineModule;
+const { isFrameLine } = stacktraceModule;
 
 /** Body kinds as plain constants (an imported object costs a property load per use). */
 const G_NONE = GraphKind.None;
@@ -26,7 +34,7 @@ const B_STACK = BodyKind.Stack;
 const B_USER_STACK = BodyKind.UserStack;
 
 /** Caches are dropped and rebuilt when they grow past this many entries. */
-const MAX_CACHE_ENTRIES = 1 << 20;
+const CACHE = { maxEntries: 1 << 20 };
 
 /** Threads seen before, by tid; `next` chains other comms/tgids of the same tid. */
 interface ThreadEntry {
@@ -69,12 +77,13 @@ export class FtraceParser implements LineSink, GraphHost {
   private readonly stacks: StackCollector;
   private readonly graph: FunctionGraph;
   private readonly header: HeaderState = { tracer: '', graphColumns: false };
-  private readonly events = new Map<number, EventEntry>();
+  private readonly events = new BoundedCache<number, EventEntry>(CACHE);
   private functionEvent = -1;
   /** `sys_NAME` → event types of `sys_enter_NAME` and `sys_exit_NAME`. */
-  private readonly syscallEvents = new Map<string, [number, number]>();
-  private threads = new Map<number, ThreadEntry>();
-  private functions = new Map<string, FunctionFrames>();
+  private readonly syscallEvents = new BoundedCache<string, readonly [number, number]>(CACHE);
+  private readonly threads = new BoundedCache<number, ThreadEntry>(CACHE);
+  /** Function-tracer bodies (`func <-parent`) by their text. */
+  private readonly functions = new BoundedCache<string, FunctionFrames>(CACHE);
   private readonly ctx: EventContext = { timeNs: 0, cpu: 0, tid: 0, thread: 0 };
 
   constructor(
@@ -206,9 +215,8 @@ export class FtraceParser implements LineSink, GraphHost {
     for (let e = head; e !== undefined; e = e.next) if (e.name.length === length && text.startsWith(e.name, start)) return e;
     const name = detach(text.slice(start, end));
     const special = Object.hasOwn(SPECIAL, name) ? (SPECIAL[name] as number) : 0;
-    const e: EventEntry = { name, id: special < 0 ? special : this.builder.eventType(name, 'samples'), next: head };
-    this.events.set(hash, e);
-    return e;
+    const id = special < 0 ? special : this.builder.eventType(name, 'samples');
+    return this.events.prepend(hash, (next) => ({ name, id, next }));
   }
 
   /** A function-tracer record at text[start…] (BODY already describes it). */
@@ -220,7 +228,6 @@ export class FtraceParser implements LineSink, GraphHost {
       const func = this.frames.kernel(text.slice(start, body.funcEnd));
       const parent = body.parentStart >= 0 ? this.frames.kernel(text.slice(body.parentStart, body.parentEnd)) : -1;
       f = { func, parent };
-      if (this.functions.size >= MAX_CACHE_ENTRIES) this.functions = new Map();
       this.functions.set(detach(key), f);
     }
     if (this.functionEvent < 0) this.functionEvent = this.builder.eventType('function', 'samples');
@@ -230,7 +237,7 @@ export class FtraceParser implements LineSink, GraphHost {
     slot.lineFrames = slot.count;
   }
 
-  private syscallEventTypes(sysName: string): [number, number] {
+  private syscallEventTypes(sysName: string): readonly [number, number] {
     let pair = this.syscallEvents.get(sysName);
     if (pair === undefined) {
       const name = sysName.slice(4);
@@ -258,8 +265,7 @@ export class FtraceParser implements LineSink, GraphHost {
     }
     const comm = detach(text.slice(start, end));
     const id = this.builder.thread(comm, tgid, tid);
-    if (this.threads.size >= MAX_CACHE_ENTRIES) this.threads = new Map();
-    this.threads.set(tid, { comm, tgid, id, next: head });
+    this.threads.prepend(tid, (next) => ({ comm, tgid, id, next }));
     return id;
   }
 }

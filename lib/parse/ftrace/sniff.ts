@@ -7,8 +7,12 @@
 import type { Sniff } from '../format';
 import { isTraceCmdHeader, isTracefsHeader } from './header';
 import { GL, GraphKind, parseGraphLine } from './graph-line';
-import { EV, parseEventLine, skipBlanks } from './line';
+import * as scan from '../scan';
+import { EV, parseEventLine } from './line';
 import { isFrameLine } from './stacktrace';
+
+/** Bound once: see ../scan.ts on calls through import bindings. */
+const { skipBlanks } = scan;
 
 interface Survey {
   tracefsHeader: boolean;

@@ -15,7 +15,12 @@
  */
 import type { ProfileBuilder } from '../../profile/builder';
 import { SampleFlag } from '../../profile/types';
+import { grown } from '../../util/growable';
+import * as scan from '../scan';
 import type { FrameCache } from './frames';
+
+/** Bound once: see ../scan.ts on calls through import bindings. */
+const { skipSpaces } = scan;
 
 const UNFILTERABLE = SampleFlag.PerlUnfilterable;
 
@@ -41,11 +46,7 @@ export class PendingSample {
 
   push(frame: number): boolean {
     if (this.count === MAX_STACK_DEPTH) return false;
-    if (this.count === this.frames.length) {
-      const next = new Int32Array(this.frames.length * 2);
-      next.set(this.frames);
-      this.frames = next;
-    }
+    if (this.count === this.frames.length) this.frames = grown(this.frames, this.frames.length * 2);
     this.frames[this.count++] = frame;
     return true;
   }
@@ -120,8 +121,7 @@ export class StackCollector {
       target = this.target as PendingSample | null;
       if (target === null) return false;
     }
-    let from = text.indexOf('=>') + 2;
-    while (from < text.length && text.charCodeAt(from) === 32) from++;
+    const from = skipSpaces(text, text.indexOf('=>') + 2);
     const id = this.kind === KIND_USER || looksLikeUserFrame(text, from) ? this.frames.user(text, from) : this.frames.kernel(text, from);
     // The function tracer's own frame may open the stack it asked for: do not repeat it.
     if (target.count === 1 && target.lineFrames > 0 && target.frames[0] === id && !target.hasUserStack) return true;

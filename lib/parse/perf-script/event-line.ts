@@ -4,6 +4,11 @@
  * old perf versions right-align the comm, and `rest` is a tracepoint payload or, without
  * callchains, the sample's only frame.
  */
+import * as scan from '../scan';
+
+/** Bound once: see ../scan.ts on calls through import bindings. */
+const { SCAN, secondsNs, skipBlanks } = scan;
+
 export interface RecordHead {
   comm: string;
   /** -1 when only one number was printed (perf prints the TID then). */
@@ -36,19 +41,12 @@ export interface EventLine extends RecordHead, RecordTail {
 
 const PID_CANDIDATE = /\s+(-?\d+)(?:\/(-?\d+))?(?=\s|$)/g;
 const CPU = /^\[(\d+)\]\s*/;
-const TIME = /^(\d+)\.(\d+):(?=\s|$)/;
+const TIME = /^\d+\.\d+:(?=\s|$)/;
 const PERIOD = /^(\d+)\s+/;
 const EVENT = /^(\S*?):(?:\s+|$)/;
 const HEX = /^[0-9a-f]+$/;
 /** stackcollapse-perf.pl's period/event pattern; it always matches at or after the time field's colon. */
 const PERL_EVENT = /:\s*(\d+)*\s+(\S+):\s*$/;
-
-/** Nanoseconds in the fractional part of a `sec.frac` timestamp (µs or ns precision). */
-/** Multiplier from a fraction of `digits` decimal digits (0–9) to nanoseconds. */
-export const NS_PER_FRACTION_UNIT = [1e9, 1e8, 1e7, 1e6, 1e5, 1e4, 1e3, 1e2, 1e1, 1];
-export function fractionNs(frac: string): number {
-  return frac.length >= 9 ? Number(frac.slice(0, 9)) : Number(frac) * (NS_PER_FRACTION_UNIT[frac.length] as number);
-}
 
 function isStrongRest(rest: string): boolean {
   return CPU.test(rest) || TIME.test(rest);
@@ -78,8 +76,7 @@ export function parseRecordTail(afterTime: string, perlText: string): RecordTail
 
 /** Parses a record line, or returns null when the line is not one. */
 export function parseEventLine(line: string): EventLine | null {
-  let start = 0;
-  while (start < line.length && (line.charCodeAt(start) === 32 || line.charCodeAt(start) === 9)) start++;
+  const start = skipBlanks(line, 0);
   if (line.length - start < 3) return null;
 
   // The comm ends where `pid[/tid]` follows. Comms hold spaces and digits ("FS Broker 5906"),
@@ -102,8 +99,7 @@ export function parseEventLine(line: string): EventLine | null {
 
   const first = Number(m[1]);
   const second = m[2] === undefined ? undefined : Number(m[2]);
-  let at = m.index + m[0].length;
-  while (at < line.length && (line.charCodeAt(at) === 32 || line.charCodeAt(at) === 9)) at++;
+  let at = skipBlanks(line, m.index + m[0].length);
 
   let cpu = -1;
   const cpuMatch = CPU.exec(line.slice(at));
@@ -119,8 +115,10 @@ export function parseEventLine(line: string): EventLine | null {
   const timeMatch = TIME.exec(line.slice(at));
   if (timeMatch) {
     hasTime = true;
-    sec = Number(timeMatch[1]);
-    nsOfSec = fractionNs(timeMatch[2] as string);
+    // The numbers as the hot path's findTimeField reads them (one scanner for both).
+    secondsNs(line, at);
+    sec = SCAN.value;
+    nsOfSec = SCAN.ns;
     timeAt = at;
     timeEnd = at + timeMatch[0].length;
   }

@@ -1,3 +1,8 @@
+import * as scan from '../scan';
+
+/** Bound once: see ../scan.ts on calls through import bindings. */
+const { isWordChar, skipBlanks } = scan;
+
 /** One callchain line of `perf script`: `  address symbol+0xoff (module)`. */
 export interface FrameLine {
   address: string;
@@ -10,10 +15,6 @@ export interface FrameLine {
 const PERL_FRAME = /^\s*(\w+)\s*(.+) \((.*)\)/;
 const OFFSET = /\+0x[\da-f]+$/;
 
-function isWord(c: number): boolean {
-  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
-}
-
 /**
  * Splits a frame line the way stackcollapse-perf.pl's pattern does: the module is between the
  * last " (" and the last ")"; the symbol is what lies between the address and the module.
@@ -21,9 +22,9 @@ function isWord(c: number): boolean {
  */
 export function parseFrameLine(line: string, from = 0): FrameLine | null {
   let i = from;
-  while (i < line.length && isWord(line.charCodeAt(i))) i++;
+  while (i < line.length && isWordChar(line.charCodeAt(i))) i++;
   const addrEnd = i;
-  while (i < line.length && (line.charCodeAt(i) === 32 || line.charCodeAt(i) === 9)) i++;
+  i = skipBlanks(line, i);
   const close = line.lastIndexOf(')');
   const open = close >= 2 ? line.lastIndexOf(' (', close - 2) : -1;
   if (addrEnd > from && i > addrEnd && open > i) {

@@ -1,22 +1,28 @@
 import type { ProfileBuilder } from '../../profile/builder';
 import { SampleFlag } from '../../profile/types';
+import { grown } from '../../util/growable';
 import { detach } from '../../util/intern';
+import { BoundedCache } from '../cache';
 import type { CaptureFormat, ParseContext, Sniff, TextSink } from '../format';
+import * as scan from '../scan';
 import { TraceDecoder } from '../trace-events';
 import { parseEventLine, parseRecordTail, type RecordHead, type RecordTail } from './event-line';
 import { parseFrameLine } from './frame-line';
 import { readHeaderLine } from './header';
-import { blockKey, findTimeField, leadingAddress, looksLikeFrame, TIME_FIELD } from './scan';
+import * as perfScan from './scan';
+
+/** Bound once: see ../scan.ts on calls through import bindings. */
+const { isBlank, skipBlanks } = scan;
+const { blockKey, findTimeField, leadingAddress, looksLikeFrame, TIME_FIELD } = perfScan;
 
 /** Deeper callchains are cut (root side) with a warning; perf caps them at 127 by default (kernel.perf_event_max_stack). */
 export const MAX_STACK_DEPTH = 1024;
 /** Line caches are dropped and rebuilt when they grow past this many entries. */
-const MAX_CACHE_ENTRIES = 1 << 20;
+const LINE_CACHE = { maxEntries: 1 << 20 };
 /** Callchain blocks seen before are cached whole, up to this many characters in all. */
-const MAX_BLOCK_CACHE_CHARS = 32 << 20;
+const BLOCK_CACHE = { maxCost: 32 << 20 };
 const SKIP = -2;
 const HEXISH_FRAME = /^[0-9a-fA-F]+\s+\S/;
-
 
 /** Frame lines seen before, by address; `next` chains lines that share an address. */
 interface FrameEntry {
@@ -43,24 +49,21 @@ interface Tail {
   readonly flags: number;
 }
 
-/** A callchain's frame lines are indented (tab or spaces). */
-function isIndented(c: number): boolean {
-  return c === 9 || c === 32;
-}
-
 /** What a line turned out to be. */
 const Kind = { Other: 0, Record: 1 } as const;
 type Kind = (typeof Kind)[keyof typeof Kind];
 
 class PerfScriptParser implements TextSink {
   private readonly headerSeen = new Set<string>();
-  private frameCache = new Map<number, FrameEntry>();
-  private headCache = new Map<string, Head>();
-  private tailCache = new Map<string, Tail>();
+  /** Frame lines by address (a bucket of the lines that share it). */
+  private readonly frameCache = new BoundedCache<number, FrameEntry>(LINE_CACHE);
+  /** Record lines by the text before the time field, and after it. */
+  private readonly headCache = new BoundedCache<string, Head>(LINE_CACHE);
+  private readonly tailCache = new BoundedCache<string, Tail>(LINE_CACHE);
   private lastTailKey = '';
   private lastTail: Tail | undefined;
-  private blockCache = new Map<number, Block>();
-  private blockChars = 0;
+  /** Whole callchains by blockKey (a bucket of the blocks that share it); costs their characters. */
+  private readonly blockCache = new BoundedCache<number, Block>(BLOCK_CACHE);
   /** The callchain being read line by line, to be cached when it ends cleanly at `end`. */
   private pending: { key: string; addr: number; end: number; firstLine: number } | null = null;
   private frames = new Int32Array(256);
@@ -99,7 +102,7 @@ class PerfScriptParser implements TextSink {
         pos = nl + 1;
         continue;
       }
-      if (this.line(text.slice(pos, nl), lineNo) === Kind.Record && this.depth === 0 && isIndented(text.charCodeAt(nl + 1))) {
+      if (this.line(text.slice(pos, nl), lineNo) === Kind.Record && this.depth === 0 && isBlank(text.charCodeAt(nl + 1))) {
         // Most callchains repeat: look the whole block up (bucket by a sampled hash, then an
         // exact comparison) before reading it line by line.
         if (blankAt < nl) blankAt = text.indexOf('\n\n', nl);
@@ -143,18 +146,14 @@ class PerfScriptParser implements TextSink {
     this.pending = null;
     const stack = this.flush();
     if (p !== null && p.end === pos && stack !== undefined) {
-      if (this.blockChars + p.key.length > MAX_BLOCK_CACHE_CHARS) {
-        this.blockCache = new Map();
-        this.blockChars = 0;
-      }
-      this.blockChars += p.key.length;
-      this.blockCache.set(p.addr, { key: detach(p.key), stack, lines: this.lineNo - p.firstLine - 1, next: this.blockCache.get(p.addr) });
+      const lines = this.lineNo - p.firstLine - 1;
+      this.blockCache.prepend(p.addr, (next) => ({ key: detach(p.key), stack, lines, next }), p.key.length);
     }
   }
 
   private line(text: string, lineNo: number): Kind {
     const c = text.charCodeAt(0);
-    if (this.curHead !== null && (c === 9 || c === 32)) {
+    if (this.curHead !== null && isBlank(c)) {
       // Hot path: a callchain line seen before, found by its address (a number hashes far
       // faster than the line) and confirmed by comparing the whole line.
       const addr = leadingAddress(text);
@@ -175,7 +174,7 @@ class PerfScriptParser implements TextSink {
     // Old perf versions right-align the comm, so a record line may start with blanks, and
     // some dumps have frame lines that do not: an indented line is taken as a frame at once
     // only when it starts with a hex address followed by something other than a number.
-    if (this.curHead && (c === 32 || c === 9) && looksLikeFrame(text) && this.frameLine(text, lineNo)) return Kind.Other;
+    if (this.curHead && isBlank(c) && looksLikeFrame(text) && this.frameLine(text, lineNo)) return Kind.Other;
     if (this.recordLine(text, lineNo)) return Kind.Record;
     if (this.curHead && this.frameLine(text, lineNo)) return Kind.Other;
     if (text.trim().length === 0) {
@@ -199,17 +198,12 @@ class PerfScriptParser implements TextSink {
       this.cutFrame(lineNo);
       return true;
     }
-    let from = 0;
-    while (from < text.length && (text.charCodeAt(from) === 32 || text.charCodeAt(from) === 9)) from++;
-    const f = parseFrameLine(text, from);
+    const f = parseFrameLine(text, skipBlanks(text, 0));
     if (!f) return false;
     // [unknown] symbols keep their address (the `addrs` option prints it).
     const id = f.symbol.startsWith('(') ? SKIP : this.builder.frame(f.symbol, f.module, f.symbol.includes('[unknown]') ? f.address : '');
     const addr = leadingAddress(text);
-    if (addr >= 0) {
-      if (this.frameCache.size >= MAX_CACHE_ENTRIES) this.frameCache = new Map();
-      this.frameCache.set(addr, { line: detach(text), id, next: this.frameCache.get(addr) });
-    }
+    if (addr >= 0) this.frameCache.prepend(addr, (next) => ({ line: detach(text), id, next }));
     if (id !== SKIP) this.pushFrame(id, lineNo);
     return true;
   }
@@ -225,11 +219,7 @@ class PerfScriptParser implements TextSink {
       this.cutFrame(lineNo);
       return;
     }
-    if (this.depth === this.frames.length) {
-      const next = new Int32Array(this.frames.length * 2);
-      next.set(this.frames);
-      this.frames = next;
-    }
+    if (this.depth === this.frames.length) this.frames = grown(this.frames, this.frames.length * 2);
     this.frames[this.depth++] = id;
   }
 
@@ -268,10 +258,7 @@ class PerfScriptParser implements TextSink {
       info: { comm: detach(info.comm), pid: info.pid, tid: info.tid, cpu: info.cpu },
       thread: this.builder.thread(info.comm, info.pid, info.tid),
     };
-    if (key !== null) {
-      if (this.headCache.size >= MAX_CACHE_ENTRIES) this.headCache = new Map();
-      this.headCache.set(detach(key), head);
-    }
+    if (key !== null) this.headCache.set(detach(key), head);
     return head;
   }
 
@@ -282,10 +269,7 @@ class PerfScriptParser implements TextSink {
       flags: info.perlFilterable ? 0 : SampleFlag.PerlUnfilterable,
     };
     // Payloads differ on every line: only payload-free tails are worth caching.
-    if (key !== null && info.rest.length === 0) {
-      if (this.tailCache.size >= MAX_CACHE_ENTRIES) this.tailCache = new Map();
-      this.tailCache.set(detach(key), tail);
-    }
+    if (key !== null && info.rest.length === 0) this.tailCache.set(detach(key), tail);
     return tail;
   }
 

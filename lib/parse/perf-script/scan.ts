@@ -1,11 +1,29 @@
 /**
  * Hot-path scanners of the perf script parser: charCode loops that find a record's time field,
- * a frame line's address and a callchain block's cache bucket without allocating.
+ * a frame line's address and a callchain block's cache bucket without allocating. They are built
+ * on the shared primitives of ../scan.ts.
  */
-import { NS_PER_FRACTION_UNIT } from './event-line';
+import * as scan from '../scan';
 
-/** Result registers of findTimeField (no allocation on the hot path). */
+/** Bound once: see ../scan.ts on calls through import bindings. */
+const { hex, isBlank, isDigit, SCAN, secondsNs, skipBlanks, skipToBlank } = scan;
+
+/** Result registers of findTimeField and timeFieldAt (no allocation on the hot path). */
 export const TIME_FIELD = { sec: 0, nsOfSec: 0, end: 0 };
+
+/**
+ * A `123.456789:` time field at `i` followed by a blank or the line end: sets TIME_FIELD and
+ * returns true, else false.
+ */
+export function timeFieldAt(text: string, i: number): boolean {
+  const j = secondsNs(text, i);
+  if (j < 0 || text.charCodeAt(j) !== 58 /* : */) return false;
+  if (j + 1 < text.length && !isBlank(text.charCodeAt(j + 1))) return false;
+  TIME_FIELD.sec = SCAN.value;
+  TIME_FIELD.nsOfSec = SCAN.ns;
+  TIME_FIELD.end = j + 1;
+  return true;
+}
 
 /**
  * Offset of the first `  123.456789:` time field (blank before, blank or end after), or -1.
@@ -13,32 +31,10 @@ export const TIME_FIELD = { sec: 0, nsOfSec: 0, end: 0 };
  */
 export function findTimeField(text: string): number {
   const n = text.length;
-  for (let i = 1; i < n; i++) {
-    const p = text.charCodeAt(i - 1);
-    if (p !== 32 && p !== 9) continue;
-    let j = i;
-    let sec = 0;
-    let c = text.charCodeAt(j);
-    while (c >= 48 && c <= 57) {
-      sec = sec * 10 + (c - 48);
-      c = text.charCodeAt(++j);
-    }
-    if (j === i || c !== 46 /* . */) continue;
-    const fracStart = ++j;
-    let frac = 0;
-    c = text.charCodeAt(j);
-    while (c >= 48 && c <= 57) {
-      if (j - fracStart < 9) frac = frac * 10 + (c - 48);
-      c = text.charCodeAt(++j);
-    }
-    const digits = j - fracStart;
-    if (digits === 0 || c !== 58 /* : */) continue;
-    const after = text.charCodeAt(j + 1);
-    if (j + 1 < n && after !== 32 && after !== 9) continue;
-    TIME_FIELD.sec = sec;
-    TIME_FIELD.nsOfSec = digits >= 9 ? frac : frac * (NS_PER_FRACTION_UNIT[digits] as number);
-    TIME_FIELD.end = j + 1;
-    return i;
+  // Word by word (a scanner call per word, not per character).
+  for (let i = skipToBlank(text, 0); i < n; i = skipToBlank(text, i)) {
+    i = skipBlanks(text, i);
+    if (isDigit(text.charCodeAt(i)) && timeFieldAt(text, i)) return i;
   }
   return -1;
 }
@@ -54,38 +50,20 @@ export function blockKey(text: string, start: number, end: number): number {
   return h;
 }
 
-function isHex(c: number): boolean {
-  return (c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
-}
-
 /**
  * The hex address at the start of an indented line, as a number (lossy above 2^53, which only
  * makes distinct lines share a cache bucket), or -1 when the line does not start that way.
  */
 export function leadingAddress(text: string): number {
-  let i = 0;
-  let c = text.charCodeAt(0);
-  while (c === 32 || c === 9) c = text.charCodeAt(++i);
-  let value = 0;
-  const start = i;
-  for (;;) {
-    if (c >= 48 && c <= 57) value = value * 16 + (c - 48);
-    else if (c >= 97 && c <= 102) value = value * 16 + (c - 87);
-    else break;
-    c = text.charCodeAt(++i);
-  }
-  return i > start && (c === 32 || c === 9) ? value : -1;
+  const start = skipBlanks(text, 0);
+  const end = hex(text, start);
+  return end > start && isBlank(text.charCodeAt(end)) ? SCAN.value : -1;
 }
 
+/** An indented line that starts with a hex address followed by something other than a number. */
 export function looksLikeFrame(text: string): boolean {
-  let i = 0;
-  while (i < text.length && (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9)) i++;
-  const start = i;
-  while (i < text.length && isHex(text.charCodeAt(i))) i++;
-  if (i === start || i === text.length) return false;
-  const sep = text.charCodeAt(i);
-  if (sep !== 32 && sep !== 9) return false;
-  while (i < text.length && (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9)) i++;
-  const next = text.charCodeAt(i);
-  return !(next >= 48 && next <= 57);
+  const start = skipBlanks(text, 0);
+  const i = hex(text, start);
+  if (i === start || i === text.length || !isBlank(text.charCodeAt(i))) return false;
+  return !isDigit(text.charCodeAt(skipBlanks(text, i)));
 }

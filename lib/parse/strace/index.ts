@@ -1,6 +1,7 @@
 import type { ProfileBuilder } from '../../profile/builder';
 import { SyscallFlag } from '../../profile/types';
 import { detach } from '../../util/intern';
+import { BoundedCache } from '../cache';
 import { ParseError } from '../errors';
 import { lineSink, type CaptureFormat, type LineSink, type ParseContext } from '../format';
 import { firstQuoted, LineKind, newScannedLine, scanLine, TimeKind, type ScannedLine } from './line';
@@ -24,7 +25,8 @@ const TimeMode = { Unknown: 0, Epoch: 1, Relative: 2 } as const;
 class StraceParser implements LineSink {
   private readonly rec: ScannedLine = newScannedLine();
   private readonly procs: ProcessTable;
-  private readonly calls = new Map<string, CallInfo>();
+  /** Syscall names seen before (a hostile capture may print a million distinct ones). */
+  private readonly calls = new BoundedCache<string, CallInfo>({ maxEntries: 1 << 16 });
   private readonly evSyscall: number;
   private evSignal = -1;
   private evExit = -1;
@@ -108,7 +110,7 @@ class StraceParser implements LineSink {
     const t = this.time(r);
     const call = this.callInfo(r.name);
     const pending = p.pending;
-    if (pending && pending.call === call) {
+    if (pending && pending.call.name === call.name) {
       this.procs.setPending(p, null);
       this.finish(p, call, pending.startNs, r, SyscallFlag.Resumed, pending.execPath, pending.newThread);
       return;

@@ -12,6 +12,10 @@
  *   +++ exited with 0 +++       +++ killed by SIGKILL +++
  */
 import { ERRNO_NAMES } from '../../profile/syscall-names';
+import * as scan from '../scan';
+
+/** Bound once: see ../scan.ts on calls through import bindings. */
+const { decimal, fractionNs, hex, isDigit, isWordChar, SCAN, skipSpaces } = scan;
 
 export const LineKind = {
   /** A whole call on one line. */
@@ -85,41 +89,7 @@ const QUESTION = 63;
 const UNFINISHED = ' <unfinished ...>';
 const RESUMED = ' resumed>';
 
-const isDigit = (c: number) => c >= 48 && c <= 57;
-const isNameChar = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95;
 const isUpperOrDigit = (c: number) => (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95;
-
-/** Register for number scans: value and the index after the digits. */
-const NUM = { value: 0, end: 0 };
-
-function digits(text: string, i: number): boolean {
-  let v = 0;
-  const start = i;
-  for (let c = text.charCodeAt(i); isDigit(c); c = text.charCodeAt(++i)) v = v * 10 + (c - 48);
-  NUM.value = v;
-  NUM.end = i;
-  return i > start;
-}
-
-/** Fraction digits at `i` as exact nanoseconds (µs and ns precision alike); NUM.end after them. */
-function fractionNs(text: string, i: number): number {
-  let v = 0;
-  let n = 0;
-  for (let c = text.charCodeAt(i); isDigit(c); c = text.charCodeAt(++i)) {
-    if (n < 9) {
-      v = v * 10 + (c - 48);
-      n++;
-    }
-  }
-  NUM.end = i;
-  while (n++ < 9) v *= 10;
-  return v;
-}
-
-function skipSpaces(text: string, i: number): number {
-  while (text.charCodeAt(i) === SPACE) i++;
-  return i;
-}
 
 function bad(out: ScannedLine, error: string): void {
   out.kind = LineKind.Bad;
@@ -145,14 +115,16 @@ export function scanLine(text: string, out: ScannedLine): void {
   // PID column: `1234 ` (-f with -o) or `[pid  1234] ` (-f to a terminal), `1234<comm>` with -Y.
   if (c === LBRACKET && text.startsWith('[pid', i)) {
     const j = skipSpaces(text, i + 4);
-    if (!digits(text, j)) return bad(out, 'malformed [pid N] prefix');
-    out.pid = NUM.value;
-    const k = pidComm(text, NUM.end, out);
+    const e = decimal(text, j);
+    if (e === j) return bad(out, 'malformed [pid N] prefix');
+    out.pid = SCAN.value;
+    const k = pidComm(text, e, out);
     if (text.charCodeAt(k) !== RBRACKET) return bad(out, 'malformed [pid N] prefix');
     i = skipSpaces(text, k + 1);
-  } else if (isDigit(c) && digits(text, i)) {
-    const pid = NUM.value;
-    const k = pidComm(text, NUM.end, out);
+  } else if (isDigit(c)) {
+    const e = decimal(text, i);
+    const pid = SCAN.value;
+    const k = pidComm(text, e, out);
     if (text.charCodeAt(k) === SPACE) {
       out.pid = pid;
       i = skipSpaces(text, k);
@@ -164,22 +136,25 @@ export function scanLine(text: string, out: ScannedLine): void {
   // Timestamp.
   c = text.charCodeAt(i);
   if (isDigit(c)) {
-    digits(text, i);
-    const first = NUM.value;
-    let j = NUM.end;
+    let j = decimal(text, i);
+    const first = SCAN.value;
     if (text.charCodeAt(j) === COLON) {
-      if (!digits(text, j + 1) || text.charCodeAt(NUM.end) !== COLON) return bad(out, 'malformed time of day');
-      const min = NUM.value;
-      if (!digits(text, NUM.end + 1)) return bad(out, 'malformed time of day');
-      out.sec = first * 3600 + min * 60 + NUM.value;
-      j = NUM.end;
-      out.nsOfSec = text.charCodeAt(j) === DOT ? fractionNs(text, j + 1) : 0;
-      if (text.charCodeAt(j) === DOT) j = NUM.end;
+      const m = decimal(text, j + 1);
+      if (m === j + 1 || text.charCodeAt(m) !== COLON) return bad(out, 'malformed time of day');
+      const min = SCAN.value;
+      j = decimal(text, m + 1);
+      if (j === m + 1) return bad(out, 'malformed time of day');
+      out.sec = first * 3600 + min * 60 + SCAN.value;
+      out.nsOfSec = 0;
+      if (text.charCodeAt(j) === DOT) {
+        j = fractionNs(text, j + 1);
+        out.nsOfSec = SCAN.ns;
+      }
       out.timeKind = TimeKind.TimeOfDay;
     } else if (text.charCodeAt(j) === DOT) {
       out.sec = first;
-      out.nsOfSec = fractionNs(text, j + 1);
-      j = NUM.end;
+      j = fractionNs(text, j + 1);
+      out.nsOfSec = SCAN.ns;
       out.timeKind = TimeKind.Seconds;
     } else {
       return bad(out, 'expected a timestamp or a syscall');
@@ -199,7 +174,7 @@ export function scanLine(text: string, out: ScannedLine): void {
   if (c === LT) return resumedLine(text, i, out);
   if (c === MINUS && text.startsWith('--- ', i)) return signalLine(text, i, out);
   if (c === PLUS && text.startsWith('+++ ', i)) return exitLine(text, i, out);
-  if (isNameChar(c)) return syscallLine(text, i, out);
+  if (isWordChar(c)) return syscallLine(text, i, out);
   if (c === GT && out.timeKind === TimeKind.None && out.pid < 0) return; // `-k` stack trace line ` > lib(func+0x1) [0x…]`
   bad(out, 'not a strace line');
 }
@@ -215,7 +190,7 @@ function pidComm(text: string, i: number, out: ScannedLine): number {
 
 function syscallLine(text: string, i: number, out: ScannedLine): void {
   let j = i;
-  while (isNameChar(text.charCodeAt(j))) j++;
+  while (isWordChar(text.charCodeAt(j))) j++;
   if (text.charCodeAt(j) !== LPAREN) {
     if (text.startsWith('strace: ', i)) return; // `strace: Process 1234 attached`
     return bad(out, 'expected "name(" after the timestamp');
@@ -291,15 +266,15 @@ function retValue(text: string, i: number, end: number, out: ScannedLine): boole
     ret = NaN;
     j = i + 1;
   } else if (c === 48 && text.charCodeAt(i + 1) === 120 /* x */) {
-    j = i + 2;
-    while (j < end && isHex(text.charCodeAt(j))) j++;
+    j = Math.min(hex(text, i + 2), end);
     if (j === i + 2) return false;
     ret = Number(text.slice(i, j));
   } else {
     const neg = c === MINUS;
-    if (!digits(text, neg ? i + 1 : i)) return false;
-    ret = neg ? -NUM.value : NUM.value;
-    j = NUM.end;
+    const start = neg ? i + 1 : i;
+    j = decimal(text, start);
+    if (j === start) return false;
+    ret = neg ? -SCAN.value : SCAN.value;
   }
   if (j < end) {
     const after = text.charCodeAt(j);
@@ -317,17 +292,13 @@ function retValue(text: string, i: number, end: number, out: ScannedLine): boole
   return true;
 }
 
-function isHex(c: number): boolean {
-  return isDigit(c) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
-}
-
 /** `0.000012` (or `0.000012345` with `--syscall-times=ns`) between `i` and `end`, in ns; NaN if malformed. */
 function duration(text: string, i: number, end: number): number {
-  if (!digits(text, i) || text.charCodeAt(NUM.end) !== DOT) return NaN;
-  const sec = NUM.value;
-  const ns = fractionNs(text, NUM.end + 1);
-  if (NUM.end !== end) return NaN;
-  return sec * 1e9 + ns;
+  const point = decimal(text, i);
+  if (point === i || text.charCodeAt(point) !== DOT) return NaN;
+  const sec = SCAN.value;
+  if (fractionNs(text, point + 1) !== end) return NaN;
+  return sec * 1e9 + SCAN.ns;
 }
 
 function signalLine(text: string, i: number, out: ScannedLine): void {
