@@ -23,10 +23,10 @@ async function waitFor(url: string, ms: number): Promise<void> {
 }
 
 async function capture(nodes: number): Promise<string> {
-  const { id } = (await (await fetch(`${BASE}/api/captures`, { method: 'POST', body: JSON.stringify({ name: `bench ${nodes} nodes` }) })).json()) as { id: string };
+  const { id } = (await (await fetch(`${BASE}/api/captures`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: `bench ${nodes} nodes` }) })).json()) as { id: string };
   const files = ['a', 'b', 'c', 'd'].map((n) => readFileSync(path.join(CORPUS, `real/cluster1/node-${n}.perf.txt`)));
   for (let i = 0; i < nodes; i++) {
-    const res = await fetch(`${BASE}/api/captures/${id}/nodes/node-${String(i).padStart(2, '0')}`, { method: 'PUT', body: files[i % 4] });
+    const res = await fetch(`${BASE}/api/captures/${id}/nodes/node-${String(i).padStart(2, '0')}`, { method: 'PUT', headers: { 'content-type': 'application/octet-stream' }, body: files[i % 4] });
     if (res.status !== 201) throw new Error(`upload failed: ${res.status}`);
   }
   return id;
