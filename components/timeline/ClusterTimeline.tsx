@@ -178,32 +178,16 @@ function SourceLane({ captureId, node, placement, first, hostDurationNs, x, widt
           {placement.alignment !== 'kernel clock' && node.sources.length > 1 ? ` · by ${placement.alignment}` : ''}
         </div>
         {first && (
-          <label className="muted" title="shift this host on the shared axis">
-            offset{' '}
-            <input
-              type="number"
-              step={1}
-              value={Math.round(hostOffset / 1e6)}
-              onChange={(e) => onOffset(Number(e.target.value) * 1e6 || 0)}
-              className={styles.offset}
-              aria-label={`offset of ${node.name} in ms`}
-            />{' '}
-            ms
-          </label>
+          <OffsetInput word="offset" title="shift this host on the shared axis" label={`offset of ${node.name} in ms`} ns={hostOffset} onChange={onOffset} />
         )}
         {placement.alignment !== 'kernel clock' && node.sources.length > 1 && (
-          <label className="muted" title={`shift ${source.name} against this host's other sources (placed by ${placement.alignment})`}>
-            shift{' '}
-            <input
-              type="number"
-              step={1}
-              value={Math.round(sourceOffset / 1e6)}
-              onChange={(e) => onSourceOffset(Number(e.target.value) * 1e6 || 0)}
-              className={styles.offset}
-              aria-label={`offset of ${source.name} of ${node.name} in ms`}
-            />{' '}
-            ms
-          </label>
+          <OffsetInput
+            word="shift"
+            title={`shift ${source.name} against this host's other sources (placed by ${placement.alignment})`}
+            label={`offset of ${source.name} of ${node.name} in ms`}
+            ns={sourceOffset}
+            onChange={onSourceOffset}
+          />
         )}
         {first && range && (
           <div className={styles.range} data-testid="timeline-range">
@@ -312,4 +296,15 @@ function legend(series: Timeline['series']): { label: string; x: number }[] {
     x += label.length * 6.4 + 14;
     return { label, x: at };
   });
+}
+
+/** A shift in whole milliseconds, kept in nanoseconds. */
+function OffsetInput({ word, title, label, ns, onChange }: { word: string; title: string; label: string; ns: number; onChange: (ns: number) => void }) {
+  return (
+    <label className="muted" title={title}>
+      {word}{' '}
+      <input type="number" step={1} value={Math.round(ns / 1e6)} onChange={(e) => onChange(Number(e.target.value) * 1e6 || 0)} className={styles.offset} aria-label={label} />{' '}
+      ms
+    </label>
+  );
 }
