@@ -109,3 +109,5 @@ export function firstDifference(a: unknown, b: unknown, path = '$'): string | nu
   }
   return null;
 }
+
+export { recordCount } from '../lib/profile/select';

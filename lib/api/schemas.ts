@@ -38,7 +38,8 @@ export const CreateCaptureBody = z.object({ name: z.string().trim().max(200).opt
 export const UploadToken = z.object({ id: z.string(), token: z.string(), expiresAt: z.string() });
 export const CreateCaptureResponse = z.object({ id: CaptureId, url: z.string(), uploadToken: UploadToken });
 
-export const EventSummary = z.object({ name: z.string(), samples: z.number().int().nonnegative() });
+/** An event of a source and its sample count; `derived`: made from other records (off-CPU time), not recorded. */
+export const EventSummary = z.object({ name: z.string(), samples: z.number().int().nonnegative(), derived: z.boolean().optional() });
 
 /**
  * What a source holds, as its parser detected it: CPU samples (`perf`: perf script of clock or
@@ -62,6 +63,8 @@ export const SourceSummary = z.object({
   /** Syscall intervals, and CPU slices (who ran where, from context switches), decoded from the source. */
   syscalls: z.number().int().nonnegative(),
   slices: z.number().int().nonnegative(),
+  /** Scheduler latencies (runnable → running) derived from switches and wakeups; absent in sources stored before them. */
+  runq: z.number().int().nonnegative().optional(),
   events: z.array(EventSummary),
   /** First and last record in the source's own clock (ns): since boot (`boot`), Unix epoch (`epoch`), or none. */
   startNs: z.number(),

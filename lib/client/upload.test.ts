@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { CORPUS } from '../../tests/corpus';
 import { parseText, readText } from '../../tests/helpers';
 import { sourceKind } from '../api/sources';
+import { recordedEvents } from '../profile/select';
 import { fileStem, groupHosts, guessKind } from './upload';
 
 describe('naming dropped files', () => {
@@ -14,7 +15,7 @@ describe('naming dropped files', () => {
     for (const f of files) {
       const text = readText(path.join(dir, f));
       const { profile, format } = await parseText(text, f);
-      const kind = sourceKind(format.id, profile.eventTypes.filter((e) => e.samples > 0).map((e) => e.name));
+      const kind = sourceKind(format.id, recordedEvents(profile));
       expect(guessKind(text.slice(0, 64 * 1024)), f).toBe(kind);
     }
   });

@@ -1,11 +1,13 @@
 /**
  * Kernel tracepoints shared by perf script, tracefs text and trace-cmd report: sched_switch
- * (CPU slices), raw_syscalls and syscalls:* (syscall intervals). Each parser reads its own line
+ * (CPU slices, off-CPU time), sched_wakeup/sched_waking/sched_wakeup_new (scheduler latency),
+ * raw_syscalls and syscalls:* (syscall intervals). Each parser reads its own line
  * layout, then hands the event name and payload here. The payload texts are the kernel's
  * print formats, plus trace-cmd's compact sched_switch/sched_wakeup forms.
  */
 import type { ProfileBuilder } from '../profile/builder';
 import { SyscallPairer, syscallName } from '../profile/syscalls';
+import { RunqCause } from '../profile/types';
 
 export interface SwitchPayload {
   prevComm: string;
@@ -24,6 +26,23 @@ export function parseSchedSwitch(payload: string): SwitchPayload | null {
   if (!m) return null;
   return { prevComm: m[1] as string, prevPid: Number(m[2]), prevState: m[3] as string, nextComm: m[4] as string, nextPid: Number(m[5]) };
 }
+
+export interface WakeupPayload {
+  comm: string;
+  pid: number;
+}
+
+const KV_WAKEUP = /^comm=(.*) pid=(-?\d+) prio=-?\d+(?: success=\d+)? target_cpu=\d+\s*$/;
+const COMPACT_WAKEUP = /^(.*):(-?\d+) \[-?\d+\](?: success=\d+)? CPU:\d+\s*$/;
+
+/** `comm=… pid=… prio=… target_cpu=…` or trace-cmd's `comm:pid [prio] CPU:nnn` (older kernels add `success=1`). */
+export function parseWakeup(payload: string): WakeupPayload | null {
+  const m = KV_WAKEUP.exec(payload) ?? COMPACT_WAKEUP.exec(payload);
+  if (!m) return null;
+  return { comm: m[1] as string, pid: Number(m[2]) };
+}
+
+const WAKEUP_CAUSES: Readonly<Record<string, number>> = { sched_wakeup: RunqCause.Wakeup, sched_waking: RunqCause.Waking, sched_wakeup_new: RunqCause.WakeupNew };
 
 const RAW_ENTER = /^NR (-?\d+) \(/;
 const RAW_EXIT = /^NR (-?\d+) = (-?\d+)/;
@@ -73,6 +92,15 @@ export class TraceDecoder {
         b.schedSwitch(ctx.timeNs, ctx.cpu, b.thread(sw.prevComm, -1, sw.prevPid), sw.prevState, b.thread(sw.nextComm, -1, sw.nextPid));
         return true;
       }
+      case 'sched_wakeup':
+      case 'sched_waking':
+      case 'sched_wakeup_new': {
+        const w = parseWakeup(payload);
+        if (!w) return false;
+        this.builder.wakeup(ctx.timeNs, this.builder.thread(w.comm, -1, w.pid), ctx.thread, ctx.cpu, WAKEUP_CAUSES[base] as number);
+        // The payload stays readable in the event list: wakeups are also shown as events.
+        return false;
+      }
       case 'sys_enter': {
         const m = RAW_ENTER.exec(payload);
         if (!m) return false;
@@ -82,7 +110,9 @@ export class TraceDecoder {
       case 'sys_exit': {
         const m = RAW_EXIT.exec(payload);
         if (!m) return false;
-        this.pairer.exit(ctx.tid, ctx.thread, ctx.timeNs, ctx.cpu, syscallName(Number(m[1]), this.arch()), Number(m[2]));
+        // The kernel prints NR -1 for exits it cannot number (rt_sigreturn): the open entry names it.
+        const nr = Number(m[1]);
+        this.pairer.exit(ctx.tid, ctx.thread, ctx.timeNs, ctx.cpu, nr < 0 ? null : syscallName(nr, this.arch()), Number(m[2]));
         return true;
       }
       default:

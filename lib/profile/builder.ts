@@ -1,9 +1,10 @@
 import { StringTable } from '../util/intern';
 import { PairMap } from '../util/pair-map';
 import { classifyFrame } from './kinds';
-import { buildSlices, eventTypes, permuteTable, sortSyscalls, stableTimeOrder, SWITCH_COLUMNS } from './columns';
-import { TableBuilder } from './table';
-import { FRAME_COLUMNS, SAMPLE_COLUMNS, STACK_COLUMNS, SYSCALL_COLUMNS, THREAD_COLUMNS, type ClockKind, type ParseWarning, type Profile, type ProfileMeta, type ValueUnit } from './types';
+import { eventTypes, permuteTable, sortSyscalls, stableTimeOrder } from './columns';
+import { LOST_COLUMNS, schedule, SWITCH_COLUMNS, WAKEUP_COLUMNS, type OffCpuInterval, type SwitchTable, type WakeupTable } from './sched';
+import { emptyTable, TableBuilder } from './table';
+import { DERIVATION_RULES, FRAME_COLUMNS, OFF_CPU_EVENT, RUNQ_COLUMNS, SAMPLE_COLUMNS, SampleFlag, SCHED_COLUMNS, STACK_COLUMNS, SYSCALL_COLUMNS, THREAD_COLUMNS, type ClockKind, type ParseWarning, type Profile, type ProfileMeta, type ValueUnit } from './types';
 
 const MAX_WARNINGS = 100;
 /** Frame and stack indices live in Int32Arrays (PairMap, typed columns). */
@@ -58,6 +59,9 @@ export class ProfileBuilder {
   private readonly samples = new TableBuilder(SAMPLE_COLUMNS, 4096);
   private readonly syscalls = new TableBuilder(SYSCALL_COLUMNS, 256);
   private readonly switches = new TableBuilder(SWITCH_COLUMNS, 256);
+  private readonly wakeups = new TableBuilder(WAKEUP_COLUMNS, 256);
+  private readonly lostMarks = new TableBuilder(LOST_COLUMNS, 16);
+  private readonly derivedEvents = new Set<number>();
 
   private readonly warnings: ParseWarning[] = [];
   private warningCount = 0;
@@ -228,6 +232,28 @@ export class ProfileBuilder {
     c.prev[i] = prev;
     c.prevState[i] = state;
     c.next[i] = next;
+    c.samplesBefore[i] = this.samples.length;
+  }
+
+  /** `thread` woken by `waker` running on `cpu` (RunqCause Wakeup, Waking or WakeupNew). */
+  wakeup(timeNs: number, thread: number, waker: number, cpu: number, cause: number): void {
+    this.record();
+    const i = this.wakeups.append();
+    const c = this.wakeups.cols;
+    c.timeNs[i] = timeNs;
+    c.thread[i] = thread;
+    c.waker[i] = waker;
+    c.cpu[i] = cpu;
+    c.cause[i] = cause;
+    c.samplesBefore[i] = this.samples.length;
+  }
+
+  /** Records of `cpu` were lost here (a ring buffer overrun): who ran on it, and open intervals, are unknown. */
+  lost(cpu: number): void {
+    const i = this.lostMarks.append();
+    const c = this.lostMarks.cols;
+    c.cpu[i] = cpu;
+    c.samplesBefore[i] = this.samples.length;
   }
 
   get sampleCount(): number {
@@ -235,29 +261,34 @@ export class ProfileBuilder {
   }
 
   build(): Profile {
-    let samples = this.samples.toTable();
     const switches = this.switches.toTable();
+    const wakeups = this.wakeups.toTable();
     const sys = this.syscalls.toTable();
-    const n = samples.length;
-    const time = samples.timeNs;
-    // The capture starts at its earliest timestamp of any kind (samples, syscalls, switches).
+    // The capture starts at its earliest timestamp of any kind (samples, syscalls, switches, wakeups).
     let minT = Infinity;
     let maxT = -Infinity;
     const see = (t: number) => {
       if (t < minT) minT = t;
       if (t > maxT) maxT = t;
     };
-    for (let i = 0; i < n; i++) see(time[i] as number);
+    const sampleTimes = this.samples.cols.timeNs;
+    for (let i = 0; i < this.samples.length; i++) see(sampleTimes[i] as number);
     for (let i = 0; i < sys.length; i++) {
       see(sys.startNs[i] as number);
       const d = sys.durationNs[i] as number;
       if (!Number.isNaN(d)) see((sys.startNs[i] as number) + d);
     }
     for (let i = 0; i < switches.length; i++) see(switches.timeNs[i] as number);
+    for (let i = 0; i < wakeups.length; i++) see(wakeups.timeNs[i] as number);
     if (minT === Infinity) {
       minT = 0;
       maxT = 0;
     }
+    const sched = this.schedule(switches, wakeups, minT, maxT);
+
+    let samples = this.samples.toTable();
+    const n = samples.length;
+    const time = samples.timeNs;
     let sorted = true;
     for (let i = 0; i < n; i++) {
       const t = time[i] as number;
@@ -266,13 +297,13 @@ export class ProfileBuilder {
     }
     if (!sorted) samples = permuteTable(SAMPLE_COLUMNS, samples, stableTimeOrder(time));
     const syscalls = sortSyscalls(sys, minT);
-    const sched = buildSlices(switches, minT, maxT - minT);
 
     const base = Number.isNaN(this.baseSec) ? 0 : this.baseSec;
     const wholeSec = Math.floor(minT / 1e9);
     const meta: ProfileMeta = {
       ...this.meta,
       format: this.format,
+      rules: DERIVATION_RULES,
       headerEvents: [...this.headerEvents],
       clock: { kind: this.clockKind, originSec: base + wholeSec, originNsOfSec: Math.round(minT - wholeSec * 1e9) },
       durationNs: maxT - minT,
@@ -287,11 +318,106 @@ export class ProfileBuilder {
       frames: this.frames.toTable(),
       stacks: this.stacks.toTable(),
       threads: this.threads.toTable(),
-      eventTypes: eventTypes(this.eventNames, this.eventUnits, samples),
+      eventTypes: eventTypes(this.eventNames, this.eventUnits, samples, this.derivedEvents),
       defaultEvent: this.defaultEvent,
       samples,
       syscalls,
-      sched,
+      sched: sched.slices,
+      runq: sched.runq,
     };
   }
+
+  /**
+   * CPU slices, scheduler latency and off-CPU intervals (sched.ts) when the capture has context
+   * switches. Off-CPU intervals become samples of the derived event OFF_CPU_EVENT (weight: ns off
+   * CPU; stack: the switch's stack under a root frame naming prev_state; payload: prev_state), so
+   * every flame graph view reads them like any other event.
+   */
+  private schedule(switches: SwitchTable, wakeups: WakeupTable, minT: number, maxT: number) {
+    if (switches.length === 0) return { slices: emptyTable(SCHED_COLUMNS), runq: emptyTable(RUNQ_COLUMNS) };
+    const switchEvents = new Set<number>();
+    this.eventNames.forEach((name, i) => {
+      if (name === 'sched_switch' || name.endsWith(':sched_switch')) switchEvents.add(i);
+    });
+    const c = this.samples.cols;
+    const result = schedule(
+      {
+        samples: { length: this.samples.length, timeNs: c.timeNs, cpu: c.cpu, thread: c.thread, event: c.event, stack: c.stack },
+        tidOf: this.threads.cols.tid,
+        isSwitchEvent: (e) => switchEvents.has(e),
+        switches,
+        wakeups,
+        lost: this.lostMarks.toTable(),
+        startNs: minT,
+        endNs: maxT,
+      },
+      (id) => this.strings.strings[id] ?? '',
+    );
+    if (result.offCpu.length > 0) this.addOffCpuSamples(result.offCpu);
+    return result;
+  }
+
+  private addOffCpuSamples(intervals: readonly OffCpuInterval[]): void {
+    const event = this.eventType(OFF_CPU_EVENT, 'ns');
+    this.derivedEvents.add(event);
+    const rooted = this.stacksUnderRoots();
+    for (const iv of intervals) {
+      this.record();
+      const stack = rooted(this.frame(offCpuStateFrame(this.strings.strings[iv.state] ?? ''), '', ''), iv.stack);
+      const i = this.samples.append();
+      const c = this.samples.cols;
+      c.timeNs[i] = iv.startNs;
+      c.stack[i] = stack;
+      c.thread[i] = iv.thread;
+      c.cpu[i] = iv.cpu;
+      c.event[i] = event;
+      c.period[i] = 0;
+      c.weight[i] = iv.durationNs;
+      c.flags[i] = SampleFlag.Derived | (iv.inferred ? SampleFlag.Inferred : 0);
+      c.payload[i] = iv.state;
+    }
+  }
+
+  /** `(rootFrame, stack)` → the same stack under an extra root frame, memoised per stack node. */
+  private stacksUnderRoots(): (rootFrame: number, stack: number) => number {
+    const memo = new Map<number, Map<number, number>>();
+    const chain: number[] = [];
+    return (rootFrame, stack) => {
+      let under = memo.get(rootFrame);
+      if (!under) memo.set(rootFrame, (under = new Map()));
+      chain.length = 0;
+      let s = stack;
+      let node: number | undefined;
+      while (s >= 0 && (node = under.get(s)) === undefined) {
+        chain.push(s);
+        s = this.stacks.cols.parent[s] as number;
+      }
+      if (s < 0) node = this.child(-1, rootFrame);
+      for (let k = chain.length - 1; k >= 0; k--) {
+        const st = chain[k] as number;
+        node = this.child(node as number, this.stacks.cols.frame[st] as number);
+        under.set(st, node);
+      }
+      return node as number;
+    };
+  }
+}
+
+const STATE_NAMES: Readonly<Record<string, string>> = {
+  R: 'preempted',
+  'R+': 'preempted',
+  S: 'sleeping',
+  D: 'uninterruptible',
+  T: 'stopped',
+  t: 'traced',
+  X: 'dead',
+  Z: 'zombie',
+  P: 'parked',
+  I: 'idle',
+};
+
+/** Root frame of off-CPU stacks switched out in prev_state `state`: `[S sleeping]`, `[D uninterruptible]`, `[R preempted]`. */
+export function offCpuStateFrame(state: string): string {
+  const name = STATE_NAMES[state] ?? (state.startsWith('D') ? 'uninterruptible' : state.startsWith('S') ? 'sleeping' : '');
+  return name ? `[${state} ${name}]` : `[${state || '?'}]`;
 }

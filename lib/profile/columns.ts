@@ -2,8 +2,8 @@
  * The reordering and slicing done when the builder freezes: a stable time sort, permutation of
  * whole tables, CPU slices from the builder's context switches, and the event type summary.
  */
-import { columnOf, declareTable, makeTable, TableBuilder, type Column, type Schema, type Table } from './table';
-import { SCHED_COLUMNS, SYSCALL_COLUMNS, type EventType, type SampleTable, type SchedTable, type SyscallTable, type ValueUnit } from './types';
+import { columnOf, makeTable, type Column, type Schema, type Table } from './table';
+import { SYSCALL_COLUMNS, SyscallFlag, type EventType, type SampleTable, type SyscallTable, type ValueUnit } from './types';
 
 /**
  * Indices of `time` in stable ascending order. Captures are sorted runs (several recordings
@@ -80,85 +80,22 @@ export function sortSyscalls(sys: SyscallTable, minT: number): SyscallTable {
   for (let i = 0; i < n; i++) {
     const t = start[i] as number;
     start[i] = Number.isNaN(t) ? 0 : t - minT; // untimed captures: everything at 0
+    // In flight at the start: the builder holds the return's time; the row spans the time seen.
+    if ((sys.flags[i] as number) & SyscallFlag.InFlight) {
+      sys.durationNs[i] = start[i] as number;
+      start[i] = 0;
+    }
   }
   let sorted = true;
   for (let i = 1; i < n && sorted; i++) if ((start[i] as number) < (start[i - 1] as number)) sorted = false;
   return sorted ? sys : permuteTable(SYSCALL_COLUMNS, sys, stableTimeOrder(start));
 }
 
-/** The builder's context switches (sched_switch records), in arrival order. */
-export const SWITCH_COLUMNS = declareTable({
-  /** From relNs(): not yet relative to the capture start. */
-  timeNs: 'f64',
-  cpu: 'i32',
-  /** Thread switched out. */
-  prev: 'u32',
-  /** Its prev_state (string index). */
-  prevState: 'u32',
-  /** Thread switched in. */
-  next: 'u32',
-});
-export type SwitchTable = Table<typeof SWITCH_COLUMNS>;
-
-/**
- * CPU slices from context switches: on each CPU, a task runs from the switch that brings it in
- * to the switch that takes it out. The first task seen on a CPU is taken to run from the
- * capture's start; the last one runs to its end (endState 0: still running). Slices come out
- * sorted by start (stably, CPUs in ascending order before that).
- */
-export function buildSlices(sw: SwitchTable, minT: number, end: number): SchedTable {
-  const n = sw.length;
-  // Switches grouped by CPU (ascending), each CPU's in stable time order.
-  const byTime = stableTimeOrder(sw.timeNs);
-  const cpus = [...new Set(sw.cpu)].sort((a, b) => a - b);
-  const group = new Map<number, number>(cpus.map((c, k) => [c, k]));
-  const groupStart = new Uint32Array(cpus.length + 1);
-  for (let i = 0; i < n; i++) {
-    const k = (group.get(sw.cpu[i] as number) as number) + 1;
-    groupStart[k] = (groupStart[k] as number) + 1;
-  }
-  for (let k = 0; k < cpus.length; k++) groupStart[k + 1] = (groupStart[k + 1] as number) + (groupStart[k] as number);
-  const fill = groupStart.slice(0, cpus.length);
-  const grouped = new Uint32Array(n);
-  for (let j = 0; j < n; j++) {
-    const i = byTime[j] as number;
-    const k = group.get(sw.cpu[i] as number) as number;
-    const at = fill[k] as number;
-    grouped[at] = i;
-    fill[k] = at + 1;
-  }
-  const out = new TableBuilder(SCHED_COLUMNS, n + cpus.length);
-  const slice = (cpu: number, startNs: number, endNs: number, thread: number, endState: number) => {
-    const r = out.append();
-    const c = out.cols;
-    c.cpu[r] = cpu;
-    c.startNs[r] = startNs;
-    c.endNs[r] = endNs;
-    c.thread[r] = thread;
-    c.endState[r] = endState;
-  };
-  for (let k = 0; k < cpus.length; k++) {
-    const cpu = cpus[k] as number;
-    let since = 0;
-    let running = -1;
-    for (let j = groupStart[k] as number; j < (groupStart[k + 1] as number); j++) {
-      const i = grouped[j] as number;
-      const t = (sw.timeNs[i] as number) - minT;
-      slice(cpu, since, t, sw.prev[i] as number, sw.prevState[i] as number);
-      since = t;
-      running = sw.next[i] as number;
-    }
-    if (running >= 0) slice(cpu, since, Math.max(since, end), running, 0);
-  }
-  const slices = out.toTable();
-  return permuteTable(SCHED_COLUMNS, slices, stableTimeOrder(slices.startNs));
-}
-
 /**
  * Sample count, total weight and unit of each event type: the unit its parser declared, or
  * 'samples' when the total weight is the sample count (every weight 1: no period was printed).
  */
-export function eventTypes(names: readonly string[], declared: readonly ValueUnit[], samples: SampleTable): EventType[] {
+export function eventTypes(names: readonly string[], declared: readonly ValueUnit[], samples: SampleTable, derived: ReadonlySet<number> = new Set()): EventType[] {
   const count = new Array<number>(names.length).fill(0);
   const total = new Array<number>(names.length).fill(0);
   const { event, weight } = samples;
@@ -170,6 +107,7 @@ export function eventTypes(names: readonly string[], declared: readonly ValueUni
   return names.map((name, i) => {
     const n = count[i] as number;
     const w = total[i] as number;
-    return { name, samples: n, weight: w, unit: w === n ? 'samples' : (declared[i] ?? 'events') };
+    const unit = w === n ? 'samples' : (declared[i] ?? 'events');
+    return derived.has(i) ? { name, samples: n, weight: w, unit, derived: true } : { name, samples: n, weight: w, unit };
   });
 }

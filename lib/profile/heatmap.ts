@@ -82,7 +82,7 @@ export function syscallTimeHeatmap(
   const byName = new Map<number, { total: number; values: number[] }>();
   for (let i = lowerBound(sc.startNs, from), end = lowerBound(sc.startNs, to); i < end; i++) {
     const flags = sc.flags[i] as number;
-    if (flags & SyscallFlag.Unfinished) continue;
+    if (flags & (SyscallFlag.Unfinished | SyscallFlag.InFlight)) continue;
     const d = sc.durationNs[i] as number;
     const v = metric === 'calls' ? 1 : metric === 'errors' ? (flags & SyscallFlag.Error ? 1 : 0) : Number.isNaN(d) ? 0 : d;
     const key = sc.name[i] as number;
@@ -101,7 +101,6 @@ export function syscallTimeHeatmap(
 
 
 export interface LatencyHeatmap {
-  syscall: string;
   fromNs: number;
   bucketNs: number;
   buckets: number;
@@ -109,31 +108,53 @@ export interface LatencyHeatmap {
   /** counts[timeBucket * latencyBuckets + latencyBucket] */
   counts: number[];
   max: number;
+  /** Intervals counted. */
   calls: number;
 }
 
-/** One syscall's latency distribution over time (log-scale latency rows). */
-export function latencyHeatmap(profile: Profile, syscall: string, opts: { fromNs?: number; toNs?: number; buckets?: number } = {}): LatencyHeatmap {
-  const sc = profile.syscalls;
+interface IntervalHeatmapOptions {
+  fromNs?: number;
+  toNs?: number;
+  buckets?: number;
+}
+
+/**
+ * Time × log-latency counts of intervals (start sorted ascending) whose start is in range and
+ * that `keep` accepts.
+ */
+function intervalHeatmap(start: Float64Array, duration: Float64Array, keep: (i: number) => boolean, durationNs: number, opts: IntervalHeatmapOptions): LatencyHeatmap {
   const from = opts.fromNs ?? 0;
-  const to = Math.max(from + 1, opts.toNs ?? profile.meta.durationNs + 1);
+  const to = Math.max(from + 1, opts.toNs ?? durationNs + 1);
   const buckets = Math.max(1, Math.min(2000, Math.floor(opts.buckets ?? 100)));
   const width = (to - from) / buckets;
   const counts = new Array<number>(buckets * LATENCY_BUCKETS).fill(0);
   let calls = 0;
-  const name = profile.strings.indexOf(syscall);
-  if (name > 0) {
-    for (let i = lowerBound(sc.startNs, from), end = lowerBound(sc.startNs, to); i < end; i++) {
-      if ((sc.name[i] as number) !== name) continue;
-      const d = sc.durationNs[i] as number;
-      if (Number.isNaN(d)) continue;
-      const b = Math.min(buckets - 1, Math.floor(((sc.startNs[i] as number) - from) / width));
-      const k = b * LATENCY_BUCKETS + latencyBucket(d);
-      counts[k] = (counts[k] as number) + 1;
-      calls++;
-    }
+  for (let i = lowerBound(start, from), end = lowerBound(start, to); i < end; i++) {
+    const d = duration[i] as number;
+    if (Number.isNaN(d) || !keep(i)) continue;
+    const b = Math.min(buckets - 1, Math.floor(((start[i] as number) - from) / width));
+    const k = b * LATENCY_BUCKETS + latencyBucket(d);
+    counts[k] = (counts[k] as number) + 1;
+    calls++;
   }
-  return { syscall, fromNs: from, bucketNs: width, buckets, latencyBuckets: LATENCY_BUCKETS, counts, max: counts.reduce((a, b) => Math.max(a, b), 0), calls };
+  return { fromNs: from, bucketNs: width, buckets, latencyBuckets: LATENCY_BUCKETS, counts, max: counts.reduce((a, b) => Math.max(a, b), 0), calls };
+}
+
+/** One syscall's latency distribution over time (log-scale latency rows); calls in flight at the start are left out. */
+export function latencyHeatmap(profile: Profile, syscall: string, opts: IntervalHeatmapOptions = {}): LatencyHeatmap & { syscall: string } {
+  const sc = profile.syscalls;
+  const name = profile.strings.indexOf(syscall);
+  const keep = (i: number) => name > 0 && (sc.name[i] as number) === name && ((sc.flags[i] as number) & SyscallFlag.InFlight) === 0;
+  return { syscall, ...intervalHeatmap(sc.startNs, sc.durationNs, keep, profile.meta.durationNs, opts) };
+}
+
+/** Scheduler latency over time (runnable → running), optionally of one cause or one process name. */
+export function runqHeatmap(profile: Profile, opts: IntervalHeatmapOptions & { cause?: number; comm?: string } = {}): LatencyHeatmap {
+  const rq = profile.runq;
+  const comm = opts.comm === undefined ? -1 : profile.strings.indexOf(opts.comm);
+  const keep = (i: number) =>
+    (opts.cause === undefined || (rq.cause[i] as number) === opts.cause) && (opts.comm === undefined || (comm >= 0 && (profile.threads.comm[rq.thread[i] as number] as number) === comm));
+  return intervalHeatmap(rq.readyNs, rq.latencyNs, keep, profile.meta.durationNs, opts);
 }
 
 export type { SampleFilter };

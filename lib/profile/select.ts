@@ -1,11 +1,12 @@
 import { cellOf, rowsPerColumn } from '../util/cells';
 import { lowerBound } from '../util/search';
-import { SampleFlag, type Profile } from './types';
+import { SampleFlag, type EventType, type Profile } from './types';
 
 export interface SampleFilter {
   /**
    * Event name to keep. Undefined means stackcollapse-perf.pl's default: the first event seen,
-   * plus every sample whose event line ends in a payload (Perl cannot read their event name).
+   * plus every sample whose event line ends in a payload (Perl cannot read their event name);
+   * never derived samples (off-CPU time), which Perl does not make.
    */
   readonly event?: string;
   /** Half-open time range [fromNs, toNs) in ns since capture start. */
@@ -55,7 +56,19 @@ export function forEachSample(profile: Profile, filter: SampleFilter, visit: (i:
       if (col < cells.c0 || col > cells.c1 || row < cells.r0 || row > cells.r1) continue;
     }
     const e = event[i] as number;
-    if (e !== wanted && (strict || (wanted >= 0 && ((flags[i] as number) & SampleFlag.PerlUnfilterable) === 0))) continue;
+    if (e !== wanted && (strict || (flags[i] as number) & SampleFlag.Derived || (wanted >= 0 && ((flags[i] as number) & SampleFlag.PerlUnfilterable) === 0))) continue;
     visit(i);
   }
+}
+
+/** Names of the events the capture holds records of (not derived ones). */
+export function recordedEvents(profile: { readonly eventTypes: readonly EventType[] }): string[] {
+  return profile.eventTypes.filter((e) => e.samples > 0 && !e.derived).map((e) => e.name);
+}
+
+/** Samples that are records of the capture (not derived at build time, like off-CPU intervals). */
+export function recordCount(profile: Profile): number {
+  let n = 0;
+  for (const e of profile.eventTypes) if (!e.derived) n += e.samples;
+  return n;
 }

@@ -4,8 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { fixtureProfile } from '../../tests/profile-fixture';
 import { ProfileBuilder } from './builder';
 import { decodeProfile, encodeProfile, legacyUnit, PROFILE_FORMAT_VERSION, ProfileDecodeError } from './serialize';
-import { columnNames, columnOf, kindOf, type Schema } from './table';
-import { PROFILE_TABLES, type Profile, type ProfileTableName, type ValueUnit } from './types';
+import { columnNames, columnOf, emptyTable, kindOf, makeTable, type Schema, type Table } from './table';
+import { FRAME_COLUMNS, PROFILE_TABLES, RUNQ_COLUMNS, SAMPLE_COLUMNS, SampleFlag, STACK_COLUMNS, type Profile, type ProfileTableName, type ValueUnit } from './types';
 
 /** Written by the version-2 encoder from fixtureProfile() (the commit before version 3). */
 const V2_FILE = new Uint8Array(readFileSync(path.join(__dirname, 'fixtures/profile-v2.bin')));
@@ -66,23 +66,65 @@ function expectSameProfile(actual: Profile, expected: Profile): void {
   expect(Object.keys(actual).sort()).toEqual(Object.keys(expected).sort());
 }
 
+/**
+ * What encoders before version 4 stored of the same captured records: no derived samples or
+ * event (off-CPU time), no off-CPU state frames (appended last), no runq table. `old` is the
+ * decoded old file, whose table lengths say where the appended rows start.
+ */
+function beforeV4(p: Profile, old: Profile): Profile {
+  const keep = Array.from({ length: p.samples.length }, (_, i) => i).filter((i) => ((p.samples.flags[i] as number) & SampleFlag.Derived) === 0);
+  const rows = <S extends Schema>(schema: S, table: Table<S>, pick: readonly number[]): Table<S> =>
+    makeTable(schema, pick.length, (name) => {
+      const col = columnOf(table, name);
+      const out = col.slice(0, pick.length);
+      pick.forEach((j, k) => (out[k] = col[j] as number));
+      return out;
+    });
+  const prefix = (n: number) => Array.from({ length: n }, (_, i) => i);
+  const frames = p.frames.length;
+  for (let f = old.frames.length; f < frames; f++) expect(p.strings[p.frames.symbol[f] as number]).toMatch(/^\[\S+ \w+\]$/);
+  const { rules: _rules, ...meta } = p.meta;
+  return {
+    ...p,
+    meta,
+    strings: p.strings.slice(0, old.strings.length),
+    frames: rows(FRAME_COLUMNS, p.frames, prefix(old.frames.length)),
+    stacks: rows(STACK_COLUMNS, p.stacks, prefix(old.stacks.length)),
+    samples: rows(SAMPLE_COLUMNS, p.samples, keep),
+    eventTypes: p.eventTypes.filter((e) => !e.derived),
+    runq: emptyTable(RUNQ_COLUMNS),
+    // CPU slices came from switches alone then (slices here: tests/sched-truth.test.ts).
+    sched: old.sched,
+  };
+}
+
+/** The v2 file's CPU slices, as the switch-only rule made them: app until its switch, db, app again. */
+const V2_SLICES = [
+  [0, 0, 200, 0, 'S'],
+  [0, 200, 700, 1, 'R'],
+  [0, 700, 999_999_909, 0, ''],
+];
+
 describe('profile codec', () => {
   it('has a fixture that fills every table', () => {
     const p = fixtureProfile();
     for (const [t] of TABLES) expect(p[t].length, t).toBeGreaterThan(0);
     expect(p.samples.payload.some((x) => x !== 0)).toBe(true);
-    expect(p.eventTypes.map((e) => e.unit)).toEqual(['events', 'samples']);
+    expect(p.eventTypes.map((e) => e.unit)).toEqual(['events', 'samples', 'ns']);
   });
 
   it('decodes the version-2 file written by the previous encoder, units derived', () => {
     expect(split(V2_FILE).header.version).toBe(2);
     expect(split(V2_FILE).header.eventTypes.every((e) => !('unit' in e))).toBe(true);
-    expectSameProfile(decodeProfile(V2_FILE), fixtureProfile());
+    const old = decodeProfile(V2_FILE);
+    expectSameProfile(old, beforeV4(fixtureProfile(), old));
+    const slices = Array.from({ length: old.sched.length }, (_, i) => [old.sched.cpu[i], old.sched.startNs[i], old.sched.endNs[i], old.sched.thread[i], old.strings[old.sched.endState[i] as number]]);
+    expect(slices).toEqual(V2_SLICES);
   });
 
   it('decodes version 1: no samples.payload (zeros), no syscall or sched tables (empty)', () => {
     const p = decodeProfile(downgrade(V2_FILE, 1));
-    const want = fixtureProfile();
+    const want = beforeV4(fixtureProfile(), p);
     expect(p.samples.payload).toEqual(new Uint32Array(want.samples.length));
     expect([p.syscalls.length, p.syscalls.startNs.length, p.sched.length, p.sched.endState.length]).toEqual([0, 0, 0, 0]);
     expectSameProfile(p, { ...want, samples: { ...want.samples, payload: new Uint32Array(want.samples.length) }, syscalls: p.syscalls, sched: p.sched });
@@ -92,7 +134,7 @@ describe('profile codec', () => {
     const p = fixtureProfile();
     const bytes = encode(p);
     const { header } = split(bytes);
-    expect(header.version).toBe(3);
+    expect(header.version).toBe(4);
     expect(header.columns.map((c) => [c.name, c.type])).toEqual(TABLES.flatMap(([t, schema]) => columnNames(schema).map((c) => [`${t}.${c}`, schema[c]])));
     expectSameProfile(decodeProfile(bytes), p);
     // From an odd offset of its buffer (the columns are realigned once).
@@ -103,7 +145,7 @@ describe('profile codec', () => {
 
   it('stores units from version 3 on, and fails on a column stored as another kind than declared', () => {
     const bytes = encode(fixtureProfile());
-    expect(split(bytes).header.eventTypes.map((e) => e.unit)).toEqual(['events', 'samples']);
+    expect(split(bytes).header.eventTypes.map((e) => e.unit)).toEqual(['events', 'samples', 'ns']);
     const retyped = withHeader(bytes, (h) => {
       const c = h.columns.find((x) => x.name === 'frames.symbol');
       if (c) c.type = 'i32';
@@ -141,7 +183,7 @@ describe('profile codec on bad input', () => {
     };
     for (const len of [NaN, -1, 1e300, 2.5, bytes.length]) expectDecodeError(lenAt(len));
     const edits: [(h: RawHeader) => void, RegExp][] = [
-      [(h) => (h.version = 4), /format 4 is not supported/],
+      [(h) => (h.version = PROFILE_FORMAT_VERSION + 1), new RegExp(`format ${PROFILE_FORMAT_VERSION + 1} is not supported`)],
       [(h) => (h.version = 0), /format 0 is not supported/],
       [(h) => (h.version = '3' as unknown as number), /version/],
       [(h) => (h.columns = h.columns.filter((c) => c.name !== 'samples.weight')), /lacks column samples\.weight/],

@@ -8,12 +8,12 @@ import { PROFILE_TABLES, type EventType, type Profile, type ProfileMeta, type Pr
  * views on the buffer read from disk.
  *
  * Versions: 1 had no samples.payload and no syscall or sched tables; 2 added them; 3 added each
- * event type's `unit`. A column a file predates reads as zeros (a table as empty), so adding a
+ * event type's `unit`; 4 added the runq table (scheduler latency) and derived event types. A column a file predates reads as zeros (a table as empty), so adding a
  * column to a declaration needs only a version bump here; an old file's units are derived with
  * the rule the server used before units were stored (`legacyUnit`).
  */
 const MAGIC = 'TRACEFLEET-PROFILE 1\n';
-export const PROFILE_FORMAT_VERSION = 3;
+export const PROFILE_FORMAT_VERSION = 4;
 
 interface StoredColumn {
   name: string;

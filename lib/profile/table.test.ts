@@ -1,10 +1,10 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { fixtureProfile } from '../../tests/profile-fixture';
-import { buildSlices, permuteTable, SWITCH_COLUMNS } from './columns';
+import { permuteTable } from './columns';
 import { columnBytes, metaBytes, profileBytes, stringBytes } from './memory';
 import { decodeProfile, encodeProfile } from './serialize';
-import { columnNames, columnOf, declareTable, emptyTable, kindOf, makeColumn, makeTable, TableBuilder, tableBytes } from './table';
-import { PROFILE_TABLES, SCHED_COLUMNS, type Profile, type SampleTable, type SchedTable, type SyscallTable } from './types';
+import { columnNames, declareTable, emptyTable, kindOf, makeColumn, makeTable, TableBuilder, tableBytes } from './table';
+import { PROFILE_TABLES, type Profile, type SampleTable, type SchedTable, type SyscallTable } from './types';
 
 const T = declareTable({
   /** A doc comment, kept on the derived type. */
@@ -76,63 +76,6 @@ describe('declared tables', () => {
   it('refuse a column of another kind or length than declared', () => {
     expect(() => makeTable(T, 2, (name, kind) => (name === 'id' ? new Uint32Array(2) : makeColumn(kind, 2)))).toThrow(/column id: u32\[2\], declared i32\[2\]/);
     expect(() => makeTable(T, 2, (name, kind) => makeColumn(kind, name === 'flags' ? 3 : 2))).toThrow(/column flags/);
-  });
-});
-
-/** The CPU slices as buildSlices computed them before switches were a table (arrays of objects). */
-function referenceSlices(switches: { timeNs: number; cpu: number; prev: number; prevState: number; next: number }[], minT: number, end: number): number[][] {
-  const byCpu = new Map<number, typeof switches>();
-  for (const sw of switches) {
-    let list = byCpu.get(sw.cpu);
-    if (!list) byCpu.set(sw.cpu, (list = []));
-    list.push(sw);
-  }
-  const rows: number[][] = [];
-  for (const [c, list] of [...byCpu.entries()].sort((a, b) => a[0] - b[0])) {
-    list.sort((a, b) => a.timeNs - b.timeNs);
-    let since = 0;
-    let running = -1;
-    for (const sw of list) {
-      rows.push([c, since, sw.timeNs - minT, sw.prev, sw.prevState]);
-      since = sw.timeNs - minT;
-      running = sw.next;
-    }
-    if (running >= 0) rows.push([c, since, Math.max(since, end), running, 0]);
-  }
-  return rows.map((r, i) => [...r, i]).sort((a, b) => (a[1] as number) - (b[1] as number) || (a[5] as number) - (b[5] as number)).map((r) => r.slice(0, 5));
-}
-
-describe('CPU slices from context switches', () => {
-  it('are the slices, in the order, of the object-list implementation', () => {
-    let seed = 7;
-    const rand = (n: number) => {
-      seed = (seed * 1103515245 + 12345) % 2 ** 31;
-      return seed % n;
-    };
-    for (const count of [0, 1, 2, 10, 300, 3000]) {
-      const list = Array.from({ length: count }, (_, k) => ({
-        // Runs out of order and ties, as pasted recordings have.
-        timeNs: (k % 97) * 10 + rand(30),
-        cpu: [3, 0, 1, 7, -1][rand(5)] as number,
-        prev: rand(20),
-        prevState: rand(4),
-        next: rand(20),
-      }));
-      const sw = new TableBuilder(SWITCH_COLUMNS);
-      for (const s of list) {
-        const i = sw.append();
-        const c = sw.cols;
-        c.timeNs[i] = s.timeNs;
-        c.cpu[i] = s.cpu;
-        c.prev[i] = s.prev;
-        c.prevState[i] = s.prevState;
-        c.next[i] = s.next;
-      }
-      const sched = buildSlices(sw.toTable(), 5, 2000);
-      const rows = Array.from({ length: sched.length }, (_, i) => columnNames(SCHED_COLUMNS).map((n) => columnOf(sched, n)[i] as number));
-      expect(rows, `${count} switches`).toEqual(referenceSlices(list, 5, 2000));
-      expect(sched.length).toBe(count === 0 ? 0 : count + new Set(list.map((s) => s.cpu)).size);
-    }
   });
 });
 

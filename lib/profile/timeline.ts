@@ -1,5 +1,5 @@
 import { lowerBound } from '../util/search';
-import { SyscallFlag, type Profile } from './types';
+import { SyscallFlag, UNKNOWN_THREAD, type Profile } from './types';
 
 export interface TimelineOptions {
   fromNs?: number;
@@ -18,8 +18,12 @@ export interface Timeline {
   series: { event: string; total: number; counts: number[] }[];
   /** Syscalls starting in each bucket, their errors, and time spent in them (ns). */
   syscalls: { calls: number[]; errors: number[]; timeNs: number[] } | null;
-  /** Per CPU: share of each bucket spent running a task other than idle, and who ran most. */
-  cpus: { cpu: number; busy: number[]; top: (string | null)[] }[];
+  /**
+   * Per CPU: share of each bucket spent running a task other than idle, share the capture
+   * cannot tell (before the CPU's first record, after lost records, between records that
+   * contradict each other), and who ran most.
+   */
+  cpus: { cpu: number; busy: number[]; unknown: number[]; top: (string | null)[] }[];
   /** CPUs past the lane budget, drawn as one last lane (cpu -1, mean busy share, no top task); 0 when none. */
   groupedCpus: number;
 }
@@ -43,8 +47,10 @@ export function timeline(profile: Profile, opts: TimelineOptions = {}): Timeline
   const totals = profile.eventTypes.map(() => 0);
   const lo = lowerBound(samples.timeNs, from);
   const hi = lowerBound(samples.timeNs, to);
+  const derived = profile.eventTypes.map((e) => e.derived === true);
   for (let i = lo; i < hi; i++) {
     const e = samples.event[i] as number;
+    if (derived[e]) continue; // off-CPU intervals are not records
     const row = perEvent[e] as number[];
     const b = bucketOf(samples.timeNs[i] as number);
     row[b] = (row[b] as number) + 1;
@@ -70,7 +76,7 @@ export function timeline(profile: Profile, opts: TimelineOptions = {}): Timeline
     syscalls = { calls: new Array<number>(buckets).fill(0), errors: new Array<number>(buckets).fill(0), timeNs: new Array<number>(buckets).fill(0) };
     for (let i = lowerBound(sc.startNs, from), end = lowerBound(sc.startNs, to); i < end; i++) {
       const flags = sc.flags[i] as number;
-      if (flags & SyscallFlag.Unfinished) continue;
+      if (flags & (SyscallFlag.Unfinished | SyscallFlag.InFlight)) continue;
       const b = bucketOf(sc.startNs[i] as number);
       syscalls.calls[b] = (syscalls.calls[b] as number) + 1;
       if (flags & SyscallFlag.Error) syscalls.errors[b] = (syscalls.errors[b] as number) + 1;
@@ -81,30 +87,6 @@ export function timeline(profile: Profile, opts: TimelineOptions = {}): Timeline
 
   const { lanes: cpuLanes, groupedCpus } = cpuLanesOf(profile, from, to, buckets, width);
   return { fromNs: from, toNs: to, bucketNs: width, buckets, series, syscalls, cpus: cpuLanes, groupedCpus };
-}
-
-/** Time each thread spent off CPU (between being switched out and back in), from the slices. */
-export function offCpu(profile: Profile): { thread: string; offNs: number; onNs: number; switches: number }[] {
-  const last = new Map<number, number>();
-  const rows = new Map<number, { offNs: number; onNs: number; switches: number }>();
-  const { sched, threads, strings } = profile;
-  const key = (th: number) => threads.tid[th] as number;
-  for (let i = 0; i < sched.length; i++) {
-    const th = sched.thread[i] as number;
-    const tid = key(th);
-    if (tid <= 0) continue;
-    let r = rows.get(tid);
-    if (!r) rows.set(tid, (r = { offNs: 0, onNs: 0, switches: 0 }));
-    const start = sched.startNs[i] as number;
-    const prevEnd = last.get(tid);
-    if (prevEnd !== undefined && start > prevEnd) r.offNs += start - prevEnd;
-    r.onNs += (sched.endNs[i] as number) - start;
-    r.switches++;
-    last.set(tid, sched.endNs[i] as number);
-  }
-  const name = new Map<number, string>();
-  for (let t = 0; t < threads.length; t++) name.set(threads.tid[t] as number, `${strings[threads.comm[t] as number]}-${threads.tid[t]}`);
-  return [...rows.entries()].map(([tid, r]) => ({ thread: name.get(tid) ?? String(tid), ...r })).sort((a, b) => b.offNs - a.offNs);
 }
 
 /**
@@ -133,6 +115,7 @@ function cpuLanesOf(profile: Profile, from: number, to: number, buckets: number,
   const { sched, threads, strings } = profile;
   // Slices per CPU (in start order), and each CPU's busy time in range.
   const byCpu = new Map<number, number[]>();
+  const unknownByCpu = new Map<number, number[]>();
   const busyNs = new Map<number, number>();
   for (let i = 0; i < sched.length; i++) {
     const c = sched.cpu[i] as number;
@@ -141,7 +124,14 @@ function cpuLanesOf(profile: Profile, from: number, to: number, buckets: number,
     const s = sched.startNs[i] as number;
     const e = sched.endNs[i] as number;
     if (e <= from || s >= to) continue;
-    if ((threads.tid[sched.thread[i] as number] as number) === 0) continue; // the idle task
+    const th = sched.thread[i] as number;
+    if (th === UNKNOWN_THREAD) {
+      let u = unknownByCpu.get(c);
+      if (!u) unknownByCpu.set(c, (u = []));
+      u.push(i);
+      continue;
+    }
+    if ((threads.tid[th] as number) === 0) continue; // the idle task
     list.push(i);
     busyNs.set(c, (busyNs.get(c) ?? 0) + Math.min(e, to) - Math.max(s, from));
   }
@@ -155,11 +145,22 @@ function cpuLanesOf(profile: Profile, from: number, to: number, buckets: number,
     grouped = byBusy.slice(budget - 1);
   }
   const name = (th: number) => `${strings[threads.comm[th] as number]}-${threads.tid[th]}`;
+  /** Mean share of each bucket covered by the listed slices of `cpus`. */
+  const shares = (cpus: readonly number[], slicesOf: Map<number, number[]>): number[] => {
+    const share = new Float64Array(buckets);
+    const full = new Float64Array(buckets);
+    for (const cpu of cpus) for (const i of slicesOf.get(cpu) ?? []) addBusy(share, full, Math.max(sched.startNs[i] as number, from), Math.min(sched.endNs[i] as number, to), from, width, buckets);
+    const out = new Array<number>(buckets);
+    let run = 0;
+    for (let b = 0; b < buckets; b++) {
+      run += full[b] as number;
+      out[b] = Math.min(1, ((share[b] as number) + run) / cpus.length);
+    }
+    return out;
+  };
   const lanes: Timeline['cpus'] = kept
     .sort((a, b) => a - b)
     .map((cpu) => {
-      const busy = new Float64Array(buckets);
-      const full = new Float64Array(buckets);
       const top: (string | null)[] = new Array<string | null>(buckets).fill(null);
       // Slices of one CPU never overlap, so its buckets come in order: one map of time per
       // thread serves the bucket in hand and is read out when the next one starts; a bucket a
@@ -184,7 +185,6 @@ function cpuLanesOf(profile: Profile, from: number, to: number, buckets: number,
         const th = sched.thread[i] as number;
         const a = Math.max(sched.startNs[i] as number, from);
         const z = Math.min(sched.endNs[i] as number, to);
-        addBusy(busy, full, a, z, from, width, buckets);
         const b0 = Math.min(buckets - 1, Math.floor((a - from) / width));
         const b1 = Math.min(buckets - 1, Math.floor((z - from) / width));
         if (b0 === b1) {
@@ -196,23 +196,8 @@ function cpuLanesOf(profile: Profile, from: number, to: number, buckets: number,
         partial(b1, th, z - (from + b1 * width));
       }
       finish();
-      let run = 0;
-      for (let b = 0; b < buckets; b++) {
-        run += full[b] as number;
-        busy[b] = Math.min(1, (busy[b] as number) + run);
-      }
-      return { cpu, busy: Array.from(busy), top };
+      return { cpu, busy: shares([cpu], byCpu), unknown: shares([cpu], unknownByCpu), top };
     });
-  if (grouped.length > 0) {
-    const busy = new Float64Array(buckets);
-    const full = new Float64Array(buckets);
-    for (const cpu of grouped) for (const i of byCpu.get(cpu) ?? []) addBusy(busy, full, Math.max(sched.startNs[i] as number, from), Math.min(sched.endNs[i] as number, to), from, width, buckets);
-    let run = 0;
-    for (let b = 0; b < buckets; b++) {
-      run += full[b] as number;
-      busy[b] = Math.min(1, ((busy[b] as number) + run) / grouped.length);
-    }
-    lanes.push({ cpu: -1, busy: Array.from(busy), top: new Array<string | null>(buckets).fill(null) });
-  }
+  if (grouped.length > 0) lanes.push({ cpu: -1, busy: shares(grouped, byCpu), unknown: shares(grouped, unknownByCpu), top: new Array<string | null>(buckets).fill(null) });
   return { lanes, groupedCpus: grouped.length };
 }

@@ -55,13 +55,22 @@ export interface EventType {
   readonly samples: number;
   readonly weight: number;
   readonly unit: ValueUnit;
+  /** Made from other records at build time (off-CPU intervals), not read from the capture. */
+  readonly derived?: boolean;
 }
 
 /** Sample flags. */
 export const SampleFlag = {
   /** The event line ends with a payload, so stackcollapse-perf.pl cannot see (or filter) its event name. */
   PerlUnfilterable: 1,
+  /** Made at build time from other records (off-CPU time), not a record of the capture. */
+  Derived: 2,
+  /** A derived interval that ends at the task's first record, because the switch that ran it was not traced. */
+  Inferred: 4,
 } as const;
+
+/** Name of the derived event whose samples are off-CPU intervals (weight: ns off CPU; payload: prev_state). */
+export const OFF_CPU_EVENT = 'off-cpu';
 
 export const SAMPLE_COLUMNS = declareTable({
   /** ns since capture start; sorted ascending. */
@@ -91,6 +100,11 @@ export const SyscallFlag = {
   Error: 2,
   /** strace printed it as `<unfinished ...>` … `<... resumed>`. */
   Resumed: 4,
+  /**
+   * Already running when the capture started (or its entry was lost): a return without its
+   * entry. Its row spans from the capture's start to the return (the time seen, a lower bound).
+   */
+  InFlight: 8,
 } as const;
 
 /** Syscalls as intervals, sorted by start. */
@@ -111,16 +125,55 @@ export const SYSCALL_COLUMNS = declareTable({
 });
 export type SyscallTable = Table<typeof SYSCALL_COLUMNS>;
 
-/** Who ran on each CPU when (from sched_switch), sorted by start. */
+/** `thread` of a CPU slice whose occupant the capture cannot tell (before a CPU's first record, after lost records, between conflicting records). */
+export const UNKNOWN_THREAD = 0xffffffff;
+
+/**
+ * Who ran on each CPU when, sorted by start: from sched_switch records and from every other
+ * record's task and CPU (evidence), see sched.ts. Idle is the task with TID 0.
+ */
 export const SCHED_COLUMNS = declareTable({
   cpu: 'i32',
   startNs: 'f64',
   endNs: 'f64',
+  /** Thread index, or UNKNOWN_THREAD. */
   thread: 'u32',
   /** prev_state when the task was switched out (string index: R, S, D, X, …; 0 = still running at the end). */
   endState: 'u32',
 });
 export type SchedTable = Table<typeof SCHED_COLUMNS>;
+
+/** Why a task was waiting to run. */
+export const RunqCause = {
+  /** Switched out while still runnable (prev_state R). */
+  Preempted: 0,
+  Wakeup: 1,
+  Waking: 2,
+  /** A new task's first run. */
+  WakeupNew: 3,
+} as const;
+export const RUNQ_CAUSES = ['preempted', 'wakeup', 'waking', 'wakeup_new'] as const;
+
+export const RunqFlag = {
+  /** Ends at the task's first record: the switch that ran it was not traced. */
+  Inferred: 1,
+} as const;
+
+/** Scheduler latency: from becoming runnable (woken, or preempted) to running, sorted by readyNs. */
+export const RUNQ_COLUMNS = declareTable({
+  readyNs: 'f64',
+  latencyNs: 'f64',
+  thread: 'u32',
+  /** CPU it then ran on (-1 when unknown). */
+  cpu: 'i32',
+  /** RunqCause. */
+  cause: 'u8',
+  /** Thread index of the waker, UNKNOWN_THREAD when none (preempted) or unknown. */
+  waker: 'u32',
+  /** RunqFlag bits. */
+  flags: 'u8',
+});
+export type RunqTable = Table<typeof RUNQ_COLUMNS>;
 
 /**
  * The tables of a Profile, by property name (also their names in the binary codec, in storage
@@ -133,6 +186,7 @@ export const PROFILE_TABLES = Object.freeze({
   samples: SAMPLE_COLUMNS,
   syscalls: SYSCALL_COLUMNS,
   sched: SCHED_COLUMNS,
+  runq: RUNQ_COLUMNS,
 });
 export type ProfileTableName = keyof typeof PROFILE_TABLES;
 export type ProfileTables = { readonly [T in ProfileTableName]: Table<(typeof PROFILE_TABLES)[T]> };
@@ -142,9 +196,18 @@ export interface ParseWarning {
   readonly message: string;
 }
 
+/**
+ * Version of the rules that derive syscall rows, CPU slices, off-CPU time and scheduler latency
+ * from the records. A stored profile made under older rules (or none: before this field) is
+ * parsed again from its raw capture when read, so every view shows what the rules say today.
+ */
+export const DERIVATION_RULES = 2;
+
 export interface ProfileMeta {
   /** Parser that produced the profile, e.g. 'perf-script'. */
   readonly format: string;
+  /** DERIVATION_RULES of the build that made it (absent before version 2 of the rules). */
+  readonly rules?: number;
   readonly hostname?: string;
   readonly cmdline?: string;
   readonly capturedOn?: string;

@@ -1,6 +1,7 @@
 import type { SourceSummary } from '../api/schemas';
 import { sourceKind } from '../api/sources';
 import { parseCapture } from '../parse';
+import { recordCount, recordedEvents } from '../profile/select';
 import type { ByteSource } from '../parse/lines';
 import type { SourceUpload } from '../store';
 import { serverEnv } from './env';
@@ -91,10 +92,7 @@ export async function ingestSource(
     live.parsing();
     if (stats.bytesIn === 0) throw new HttpError(400, 'empty_body', 'the request body is empty: send the capture as the body (curl --data-binary @file)');
     const { meta } = profile;
-    const kind = sourceKind(
-      format.id,
-      profile.eventTypes.filter((e) => e.samples > 0).map((e) => e.name),
-    );
+    const kind = sourceKind(format.id, recordedEvents(profile));
     const startNs = meta.clock.originSec * 1e9 + meta.clock.originNsOfSec;
     const summary = await upload.commit(profile, {
       name: source ?? kind,
@@ -104,10 +102,11 @@ export async function ingestSource(
       bytes: stats.bytesIn,
       textBytes: stats.bytesOut,
       lines: meta.lines,
-      samples: profile.samples.length,
+      samples: recordCount(profile),
       syscalls: profile.syscalls.length,
       slices: profile.sched.length,
-      events: profile.eventTypes.map((e) => ({ name: e.name, samples: e.samples })),
+      runq: profile.runq.length,
+      events: profile.eventTypes.filter((e) => e.samples > 0).map((e) => (e.derived ? { name: e.name, samples: e.samples, derived: true } : { name: e.name, samples: e.samples })),
       startNs,
       endNs: startNs + meta.durationNs,
       clock: meta.clock.kind,

@@ -41,7 +41,7 @@ export function readComment(text: string, builder: ProfileBuilder, state: Header
 }
 
 /** A trace-cmd report line that is not a record; false when `text` is none of them. */
-export function readReportLine(text: string, lineNo: number, builder: ProfileBuilder): boolean {
+export function readReportLine(text: string, lineNo: number, builder: ProfileBuilder, beforeLost: () => void): boolean {
   const cpus = CPUS.exec(text);
   if (cpus) {
     setCpus(builder, cpus[1] as string);
@@ -51,6 +51,8 @@ export function readReportLine(text: string, lineNo: number, builder: ProfileBui
   if (lost) {
     const count = lost[2] ?? lost[3];
     builder.warn(lineNo, `CPU ${lost[1]} lost ${count ?? 'some'} events here (ring buffer overrun): its records around this point are incomplete`);
+    beforeLost(); // the records read so far come before the gap
+    builder.lost(Number(lost[1]));
     return true;
   }
   return QUIET.test(text);

@@ -135,7 +135,7 @@ export class FtraceParser implements LineSink, GraphHost {
       }
       if (!this.traceCmd && this.graph.line(parseGraphLine(text), text, lineNo)) return;
     }
-    if (readReportLine(text, lineNo, this.builder)) return;
+    if (readReportLine(text, lineNo, this.builder, () => this.stacks.flushAll())) return;
     if (text.trim().length === 0) return;
     this.builder.warn(lineNo, 'not an ftrace record (expected "comm-pid [cpu] flags timestamp: event: fields")');
   }
@@ -169,6 +169,7 @@ export class FtraceParser implements LineSink, GraphHost {
         const events = this.syscallEventTypes(text.slice(start, BODY.nameEnd));
         const rest = text.slice(start);
         const ctx = this.context(timeNs, cpu, tid, thread);
+        this.stacks.settle(cpu);
         const payload = this.decoder.ftraceSyscall(rest, ctx) ? 0 : this.builder.strings.intern(rest);
         this.stacks.begin(cpu, timeNs, thread, tid, kind === B_SYS_ENTER ? events[0] : events[1], payload);
         return;
@@ -204,6 +205,7 @@ export class FtraceParser implements LineSink, GraphHost {
         return;
     }
     const rest = text.slice(payloadStart);
+    this.stacks.settle(cpu);
     const payload = this.decoder.event(e.name, rest, this.context(timeNs, cpu, tid, thread)) ? 0 : this.builder.strings.intern(rest);
     this.stacks.begin(cpu, timeNs, thread, tid, e.id, payload);
   }

@@ -138,6 +138,17 @@ export class StackCollector {
     this.last = null;
   }
 
+  /**
+   * Emits the CPU's waiting sample now (a new record of the CPU is about to be decoded: records
+   * derived from it, like context switches, must come after the samples before it).
+   */
+  settle(cpu: number): void {
+    const slot = cpu >= 0 ? this.slots[cpu] : this.slots[0];
+    if (slot === undefined || !slot.active) return;
+    this.emit(slot);
+    if (this.last === slot) this.last = null;
+  }
+
   /** Emits every waiting sample (end of input). */
   flushAll(): void {
     for (const slot of this.slots) if (slot.active) this.emit(slot);

@@ -2,7 +2,7 @@ import { gzipSync } from 'node:zlib';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CORPUS } from '../../../tests/corpus';
-import { fold, parseBytes, parseText, readText } from '../../../tests/helpers';
+import { fold, parseBytes, parseText, readText, recordCount } from '../../../tests/helpers';
 import { CaptureTooLargeError, parseCapture, ParseError, UnknownFormatError } from '../index';
 import { SampleFlag } from '../../profile/types';
 
@@ -99,9 +99,9 @@ describe('record and frame lines', () => {
     const r = await parseText(readText(corpus('real/extras/thread-exit.tp.perf.txt')));
     const { samples, threads } = r.profile;
     let exiting = 0;
-    for (let i = 0; i < samples.length; i++) if ((threads.tid[samples.thread[i] as number] as number) < 0) exiting++;
+    for (let i = 0; i < samples.length; i++) if ((threads.tid[samples.thread[i] as number] as number) < 0 && ((samples.flags[i] as number) & SampleFlag.Derived) === 0) exiting++;
     expect(exiting).toBe(80);
-    expect(samples.length).toBe(857);
+    expect(recordCount(r.profile)).toBe(857);
     const folded = fold(r);
     expect(folded.some((l) => l.startsWith(':-1'))).toBe(false);
     expect(folded.reduce((a, l) => a + Number(l.slice(l.lastIndexOf(' ') + 1)), 0)).toBe(857 - 80);
@@ -113,7 +113,10 @@ describe('record and frame lines', () => {
       'sched:sched_switch': 345,
       'raw_syscalls:sys_enter': 889,
       'raw_syscalls:sys_exit': 889,
+      // Derived from the switches (tests/sched-truth.test.ts), never folded by default.
+      'off-cpu': 277,
     });
+    expect(r.profile.eventTypes.filter((e) => e.derived).map((e) => e.name)).toEqual(['off-cpu']);
     expect(r.profile.samples.flags[0]).toBe(SampleFlag.PerlUnfilterable);
     // stackcollapse-perf.pl merges all three; naming an event selects exactly that one.
     const all = fold(r).reduce((a, l) => a + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
