@@ -19,6 +19,11 @@ function requests(id: string): { name: string; endpoint: Endpoint; url: string }
     r('heatmap cluster', endpoints.heatmap, endpointUrl(endpoints.heatmap, { id }, { kind: 'syscalls', metric: 'time' })),
     r('heatmap node', endpoints.heatmap, endpointUrl(endpoints.heatmap, { id }, { kind: 'syscalls', node: 'strace', buckets: 10 })),
     r('heatmap latency', endpoints.heatmap, endpointUrl(endpoints.heatmap, { id }, { kind: 'latency', node: 'strace', syscall: 'read', buckets: 10 })),
+    r('heatmap runq', endpoints.heatmap, endpointUrl(endpoints.heatmap, { id }, { kind: 'runq', node: 'tp', buckets: 10 })),
+    r('schedLatency', endpoints.schedLatency, endpointUrl(endpoints.schedLatency, { id, node: 'tp' }, {})),
+    r('clusterSchedLatency', endpoints.clusterSchedLatency, endpointUrl(endpoints.clusterSchedLatency, { id }, {})),
+    r('thread', endpoints.thread, endpointUrl(endpoints.thread, { id, node: 'tp' }, {})),
+    r('syscalls of a process', endpoints.syscalls, endpointUrl(endpoints.syscalls, { id, node: 'tp' }, { comm: 'gzip' })),
     r('diff', endpoints.diff, endpointUrl(endpoints.diff, { id }, { a: 'node-d', b: 'cluster', maxNodes: 150, focus: [] })),
     r('ranking', endpoints.ranking, endpointUrl(endpoints.ranking, { id }, {})),
     r('merged', endpoints.merged, endpointUrl(endpoints.merged, { id }, { merge: 'all', minShare: 0.01 })),
@@ -30,6 +35,7 @@ test.describe('the endpoint table is the contract', () => {
     const id = await createCapture(request, 'contract');
     for (const [i, file] of CLUSTER1.entries()) expect((await putNode(request, id, `node-${'abcd'[i]}`, readFileSync(file))).status()).toBe(201);
     expect((await putNode(request, id, 'strace', readFileSync(corpus('real/cluster1/node-a.strace.txt')))).status()).toBe(201);
+    expect((await putNode(request, id, 'tp', readFileSync(corpus('real/cluster1/node-a.ftrace.txt')))).status()).toBe(201);
     for (const { name, endpoint, url } of requests(id)) {
       const res = await request.get(url);
       expect(res.status(), `${name}: ${url}`).toBe(endpoint.status ?? 200);
@@ -65,6 +71,8 @@ test.describe('the endpoint table is the contract', () => {
         ['GET', endpointUrl(endpoints.timeline, p, {})],
         ['GET', endpointUrl(endpoints.heatmap, { id: capture }, { kind: 'subsecond', node })],
         ['GET', endpointUrl(endpoints.diff, { id: capture }, { a: node, b: 'cluster' })],
+        ['GET', endpointUrl(endpoints.schedLatency, p, {})],
+        ['GET', endpointUrl(endpoints.thread, p, {})],
       );
     }
     cases.push(
@@ -78,6 +86,7 @@ test.describe('the endpoint table is the contract', () => {
       ['GET', endpointUrl(endpoints.ranking, { id: nobody }, {})],
       ['GET', endpointUrl(endpoints.merged, { id: nobody }, { merge: 'all' })],
       ['GET', endpointUrl(endpoints.heatmap, { id: nobody }, { kind: 'syscalls' })],
+      ['GET', endpointUrl(endpoints.clusterSchedLatency, { id: nobody }, {})],
     );
     for (const [method, url, data] of cases) {
       // PUT to a missing node of an existing capture creates it: not a 404.

@@ -1,7 +1,8 @@
 'use client';
-import { useEffect, useMemo, useRef, useState } from 'react';
-import type { Capture, SourceKind } from '@/lib/api/schemas';
-import { defaultKind, sourceOfKind } from '@/lib/api/sources';
+import { Fragment, useEffect, useMemo, useRef, useState } from 'react';
+import type { Capture, NodeSummary, SourceKind, SourceSummary } from '@/lib/api/schemas';
+import { defaultKind, defaultSource, sourceOfKind } from '@/lib/api/sources';
+import { OFF_CPU_EVENT } from '@/lib/util/derived-events';
 import type { ViewName } from '@/lib/api/view-state';
 import { useCapture } from '@/lib/client/queries';
 import { shiftOf, useViewState, withNode } from '@/lib/client/view-state';
@@ -12,6 +13,7 @@ import { CopyLink } from '../ui/CopyLink';
 import { Arrivals } from './Arrivals';
 import { CaptureTitle } from './CaptureTitle';
 import { NodeFlame } from './NodeFlame';
+import { SchedView } from '../sched/SchedView';
 import { SyscallsView } from './SyscallsView';
 import { TimelineView } from './TimelineView';
 import styles from './CaptureView.module.css';
@@ -31,7 +33,14 @@ const TABS: [ViewName, string][] = [
   ['compare', 'Compare'],
   ['timeline', 'Timeline'],
   ['syscalls', 'Syscalls'],
+  ['sched', 'Scheduler'],
 ];
+
+/** A host's source with off-CPU time (derived from its context switches), the scheduler source first. */
+function offCpuSource(node: NodeSummary): SourceSummary | undefined {
+  const withOff = node.sources.filter((s) => s.events.some((e) => e.derived && e.name === OFF_CPU_EVENT && e.samples > 0));
+  return withOff.length > 0 ? defaultSource(withOff, 'sched') : undefined;
+}
 
 export function CaptureView({ initial }: { initial: Capture }) {
   const { data } = useCapture(initial.id, initial);
@@ -69,11 +78,20 @@ export function CaptureView({ initial }: { initial: Capture }) {
       }),
     [capture.nodes, kind, view],
   );
+  // Events with records on some host (sources stored before zero-record events were left out list them too).
   const events = useMemo(() => {
-    const counts = new Map<string, number>();
-    for (const h of hosts) for (const e of h.source?.events ?? []) counts.set(e.name, (counts.get(e.name) ?? 0) + 1);
+    const counts = new Map<string, { hosts: number; derived: boolean }>();
+    for (const h of hosts)
+      for (const e of h.source?.events ?? []) {
+        if (e.samples === 0) continue;
+        const c = counts.get(e.name) ?? { hosts: 0, derived: e.derived === true };
+        c.hosts++;
+        counts.set(e.name, c);
+      }
     return [...counts.entries()];
   }, [hosts]);
+  const offCpu = useMemo(() => capture.nodes.map((n) => ({ node: n, source: offCpuSource(n) })), [capture.nodes]);
+  const hasOffCpu = offCpu.some((o) => o.source);
   const withKind = hosts.filter((h) => h.source).length;
 
   const totalSamples = capture.nodes.reduce((a, n) => a + n.sources.reduce((b, s) => b + s.samples, 0), 0);
@@ -135,13 +153,19 @@ export function CaptureView({ initial }: { initial: Capture }) {
             Event{' '}
             <select value={view.event ?? ''} onChange={(e) => setView((s) => ({ ...s, event: e.target.value || undefined, zoom: {}, cells: {} }))} data-testid="event-select">
               <option value="">default (first event, as stackcollapse-perf.pl)</option>
-              {events.map(([name, nodes]) => (
+              {events.map(([name, { hosts: nodes, derived }]) => (
                 <option key={name} value={name}>
                   {name}
+                  {derived ? ' (off-CPU time, from context switches)' : ''}
                   {nodes < withKind ? ` (${nodes} of ${withKind} hosts)` : ''}
                 </option>
               ))}
             </select>
+          </label>
+        )}
+        {view.view === 'flame' && hasOffCpu && (
+          <label title="Each host's off-CPU time (switched out until switched back in, by the state it blocked in and the stack it blocked in) beside its CPU flame graph">
+            <input type="checkbox" checked={view.offCpu} onChange={(e) => setView((s) => ({ ...s, offCpu: e.target.checked }))} data-testid="offcpu-toggle" /> off-CPU beside
           </label>
         )}
         {view.view === 'flame' && (
@@ -165,11 +189,13 @@ export function CaptureView({ initial }: { initial: Capture }) {
         <SyscallsView capture={capture} view={view} setView={setView} selected={selected} />
       ) : view.view === 'compare' ? (
         <CompareView capture={capture} view={view} setView={setView} kind={kind} />
+      ) : view.view === 'sched' ? (
+        <SchedView capture={capture} view={view} setView={setView} selected={selected} />
       ) : (
-        <div className={styles.grid}>
-          {hosts.map(({ node: n, source, placement }) => (
+        <div className={`${styles.grid} ${view.offCpu && hasOffCpu ? styles.pairs : ''}`}>
+          {hosts.map(({ node: n, source, placement }, i) => (
+            <Fragment key={n.name}>
             <NodeFlame
-              key={n.name}
               captureId={capture.id}
               node={n}
               kind={kind}
@@ -188,6 +214,25 @@ export function CaptureView({ initial }: { initial: Capture }) {
               onClearRange={() => setView((s) => ({ ...s, range: withNode(s.range, n.name, undefined) }))}
               onClearCells={() => setView((s) => ({ ...s, cells: withNode(s.cells, n.name, undefined) }))}
             />
+            {view.offCpu && hasOffCpu && (
+              <NodeFlame
+                captureId={capture.id}
+                node={n}
+                kind={offCpu[i]?.source?.kind ?? 'perf-tracepoints'}
+                source={offCpu[i]?.source}
+                placement={offCpu[i]?.source ? placeSources(n, shiftOf(view, n.name)).find((p) => p.source.name === offCpu[i]?.source?.name) : undefined}
+                selected={view.node === n.name}
+                zoom={view.offZoom[n.name] ?? []}
+                search={view.search}
+                event={OFF_CPU_EVENT}
+                range={view.range[n.name]}
+                onSelect={() => setView((s) => (s.node === n.name ? s : { ...s, node: n.name }))}
+                onZoom={(path) => setView((s) => ({ ...s, node: n.name, offZoom: { ...s.offZoom, [n.name]: path } }))}
+                onClearRange={() => setView((s) => ({ ...s, range: withNode(s.range, n.name, undefined) }))}
+                offCpu
+              />
+            )}
+            </Fragment>
           ))}
         </div>
       )}

@@ -35,20 +35,24 @@ interface Props {
   onZoomAll?: (path: string[]) => void;
   /** Share of the card's width the graph takes (shared sample scale), 1 by default. */
   widthShare?: number;
+  /** The card shows off-CPU time (event off-cpu of a scheduler source). */
+  offCpu?: boolean;
 }
 
 /** One node's card: header, search match share, and its flame graph. */
 export function NodeFlame(props: Props) {
-  const { node, source, kind, selected, onSelect } = props;
+  const { node, source, kind, selected, onSelect, offCpu } = props;
   return (
-    <section className={`${styles.card} ${selected ? styles.selected : ''}`} onMouseDown={onSelect} data-testid="node-card" data-node={node.name}>
+    <section className={`${styles.card} ${selected ? styles.selected : ''}`} onMouseDown={onSelect} data-testid={offCpu ? 'offcpu-card' : 'node-card'} data-node={node.name}>
       {source ? (
         <SourceFlame {...props} source={source} />
       ) : (
         <>
           <HostHead node={node} />
           <p className="muted" data-testid="no-source">
-            No {kind} source on this host{node.sources.length > 0 ? ` (it has ${node.sources.map((s) => s.name).join(', ')})` : ''}: it is not compared with the others.
+            {offCpu
+              ? 'No context switches on this host (record sched:sched_switch, with -g for stacks): no off-CPU time to show.'
+              : `No ${kind} source on this host${node.sources.length > 0 ? ` (it has ${node.sources.map((s) => s.name).join(', ')})` : ''}: it is not compared with the others.`}
           </p>
         </>
       )}
@@ -76,7 +80,7 @@ function HostHead({ node, children }: { node: NodeSummary; children?: React.Reac
   );
 }
 
-function SourceFlame({ captureId, node, source, placement, zoom, search, event, range: hostRange, cells, onZoom, onClearRange, onClearCells, onZoomAll, widthShare = 1 }: Props & { source: SourceSummary }) {
+function SourceFlame({ captureId, node, source, placement, zoom, search, event, range: hostRange, cells, onZoom, onClearRange, onClearCells, onZoomAll, widthShare = 1, offCpu }: Props & { source: SourceSummary }) {
   const [cardRef, seen] = useSeen<HTMLDivElement>();
   const [graphRef, graphWidth] = useWidth<HTMLDivElement>(600);
   const params = { id: captureId, node: node.name };
@@ -103,6 +107,7 @@ function SourceFlame({ captureId, node, source, placement, zoom, search, event, 
         </div>
       </HostHead>
       <div className="muted" style={{ fontSize: 12 }}>
+        {offCpu && <strong>Off-CPU time · </strong>}
         {source.name}: {formatCount(source.samples)} samples · {formatDurationNs(source.endNs - source.startNs)} · {source.format}
         {source.gzip ? ' (gzip)' : ''}
         {source.warnings > 0 && <span title={source.warningDetails.map((w) => `line ${w.line}: ${w.message}`).join('\n')}> · {source.warnings} skipped lines</span>}

@@ -6,6 +6,7 @@ import { useEndpoint, useHeatmap } from '@/lib/client/queries';
 import { useWidth } from '@/lib/client/use-width';
 import { ClusterSyscalls } from '../syscalls/ClusterSyscalls';
 import { LatencyMap, SyscallTimeMap } from '../syscalls/NodeSyscallMaps';
+import { SourceComparison } from '../syscalls/SourceComparison';
 import { SyscallTable } from '../syscalls/SyscallTable';
 import { shiftOf, withNode, type CaptureViewProps } from '@/lib/client/view-state';
 import { hostViews, sourceRange } from '@/lib/viz/hosts';
@@ -28,7 +29,7 @@ export function SyscallsView({ capture, view, setView, selected }: CaptureViewPr
   const buckets = Math.max(20, Math.min(300, Math.floor((width - 130) / 4)));
   const nodeMap = useHeatmap(capture.id, { kind: 'syscalls', node, source, metric: view.metric, buckets, fromNs: range?.[0], toNs: range?.[1] }, version, { keepPrevious: true });
   const perNode = { ...nodeMap, data: nodeMap.data as NodeSyscallHeatmap | undefined };
-  const table = useEndpoint(endpoints.syscalls, { id: capture.id, node }, { source, fromNs: range?.[0], toNs: range?.[1] }, { key: [version], keepPrevious: true });
+  const table = useEndpoint(endpoints.syscalls, { id: capture.id, node }, { source, comm: view.comm, fromNs: range?.[0], toNs: range?.[1] }, { key: [version], keepPrevious: true });
   const picked = view.syscall ?? table.data?.[0]?.name;
   const latency = useHeatmap(capture.id, { kind: 'latency', node, source, syscall: picked ?? '', buckets, fromNs: range?.[0], toNs: range?.[1] }, version, { enabled: !!picked, keepPrevious: true });
 
@@ -71,6 +72,28 @@ export function SyscallsView({ capture, view, setView, selected }: CaptureViewPr
               ))}
             </select>
           </label>
+          <label title="Only the syscalls of threads with this process name (comm), e.g. to compare a workload across sources">
+            Process{' '}
+            <input
+              type="search"
+              placeholder="all processes"
+              defaultValue={view.comm ?? ''}
+              key={view.comm ?? ''}
+              onKeyDown={(e) => {
+                if (e.key === 'Enter') {
+                  const comm = e.currentTarget.value.trim() || undefined;
+                  setView((s) => ({ ...s, comm }));
+                }
+              }}
+              onBlur={(e) => {
+                const comm = e.currentTarget.value.trim() || undefined;
+                if (comm !== view.comm) setView((s) => ({ ...s, comm }));
+              }}
+              aria-label="process name"
+              data-testid="syscall-comm"
+              style={{ width: 140 }}
+            />
+          </label>
           {withCalls.length > 1 && (
             <label>
               Source{' '}
@@ -89,9 +112,18 @@ export function SyscallsView({ capture, view, setView, selected }: CaptureViewPr
         ) : (
           <p className="muted">{perNode.isLoading ? 'loading…' : 'No syscalls on this host.'}</p>
         )}
-        {latency.data && latency.data.calls > 0 && <LatencyMap data={latency.data} width={width - 24} />}
+        {latency.data && latency.data.calls > 0 && <LatencyMap data={latency.data} width={width - 24} caption={`${latency.data.syscall}: ${latency.data.calls} calls with a duration`} />}
         {table.data && table.data.length > 0 && <SyscallTable rows={table.data} picked={picked} onPick={(name) => setView((s) => ({ ...s, syscall: name }))} />}
+        {table.data && table.data.length === 0 && view.comm && <p className="muted">No syscalls of processes named {view.comm} in this source.</p>}
       </section>
+      {withCalls.length > 1 && (
+        <section className="panel" style={{ marginTop: 14 }}>
+          <h3>
+            <span className="mono">{node}</span>: its syscall sources side by side{view.comm ? ` (process ${view.comm})` : ''}
+          </h3>
+          <SourceComparison captureId={capture.id} node={node} sources={withCalls} comm={view.comm} />
+        </section>
+      )}
     </div>
   );
 }

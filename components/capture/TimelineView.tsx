@@ -41,6 +41,11 @@ export function TimelineView({ capture, view, setView, selected }: CaptureViewPr
         sourceOffsets={view.sourceOffset}
         onSourceOffset={(n, src, o) => setView((s) => ({ ...s, sourceOffset: withNode(s.sourceOffset, sourceKey(n, src), o || undefined) }))}
       />
+      <p className="muted" style={{ margin: '4px 0 0' }}>
+        CPU lanes: coloured by the task that ran longest, as busy as its share; <span className={styles.unknownKey}>grey</span> where the capture does not show
+        who ran (before a CPU&apos;s first record, after lost records, between records that disagree). A switch to idle leaves the CPU idle until a task&apos;s record
+        appears: some kernels do not trace switches from idle.
+      </p>
       <div className={styles.detail}>
         <section className="panel" ref={heatRef}>
           <h3>

@@ -51,14 +51,17 @@ const LATENCY_LABELS: Record<number, string> = Object.fromEntries(
 );
 
 /** One syscall's latencies over time (rows are powers of two, fastest at the bottom). */
-export function LatencyMap({ data, width }: { data: LatencyHeatmap; width: number }) {
+/** Time × log-latency counts, of syscall durations or scheduler latencies. */
+type LatencyCounts = Pick<LatencyHeatmap, 'fromNs' | 'bucketNs' | 'buckets' | 'latencyBuckets' | 'counts' | 'max'>;
+
+export function LatencyMap({ data, width, caption, what = 'calls', testId = 'latency' }: { data: LatencyCounts; width: number; caption: string; what?: string; testId?: string }) {
   const rows = data.latencyBuckets;
   const cellWidth = Math.max(2, Math.floor((width - 60) / data.buckets));
   const value = useCallback((c: number, r: number) => data.counts[c * rows + (rows - 1 - r)] ?? 0, [data, rows]);
   return (
     <div>
       <div className="muted" style={{ fontSize: 12 }}>
-        {data.syscall}: {data.calls} calls with a duration
+        {caption}
       </div>
       <div style={{ display: 'flex' }}>
         <div style={{ width: 56, flex: 'none', position: 'relative', height: rows * 8 }}>
@@ -78,9 +81,9 @@ export function LatencyMap({ data, width }: { data: LatencyHeatmap; width: numbe
           cellHeight={8}
           describe={({ col, row }) => {
             const b = rows - 1 - row;
-            return `${formatDurationNs(data.fromNs + col * data.bucketNs)}: ${data.counts[col * rows + b] ?? 0} calls of ${formatDurationNs(b === 0 ? 0 : 2 ** (b + 10))}–${formatDurationNs(2 ** (b + 11))}`;
+            return `${formatDurationNs(data.fromNs + col * data.bucketNs)}: ${data.counts[col * rows + b] ?? 0} ${what} of ${formatDurationNs(b === 0 ? 0 : 2 ** (b + 10))}–${formatDurationNs(2 ** (b + 11))}`;
           }}
-          testId="latency"
+          testId={testId}
         />
       </div>
     </div>

@@ -31,6 +31,7 @@ export function SyscallTable({ rows, onPick, picked }: { rows: SyscallRow[]; onP
   }, [rows, sort]);
   const calls = rows.reduce((a, r) => a + r.calls, 0);
   const errors = rows.reduce((a, r) => a + r.errors, 0);
+  const inFlight = rows.reduce((a, r) => a + r.inFlight, 0);
   if (rows.length === 0) return <p className="muted">No syscalls in this capture{''}.</p>;
   return (
     <table className={styles.table} data-testid="syscall-table">
@@ -42,6 +43,7 @@ export function SyscallTable({ rows, onPick, picked }: { rows: SyscallRow[]; onP
               {sort.key === key ? (sort.desc ? ' ▾' : ' ▴') : ''}
             </th>
           ))}
+          {inFlight > 0 && <th title="Already running when the capture started (a return without its entry): not counted in calls; the time seen, from the capture's start to the return, is a lower bound">in flight at start</th>}
         </tr>
       </thead>
       <tbody>
@@ -54,6 +56,7 @@ export function SyscallTable({ rows, onPick, picked }: { rows: SyscallRow[]; onP
             <td>{r.calls}</td>
             <td className={r.errors ? styles.err : ''}>{r.errors || ''}</td>
             <td className="mono">{r.name}</td>
+            {inFlight > 0 && <td title={r.inFlight ? `${r.inFlight} call(s) running at the start, seen for ≥ ${r.inFlightSeconds.toFixed(6)} s` : undefined}>{r.inFlight ? `${r.inFlight} (≥ ${r.inFlightSeconds.toFixed(6)} s)` : ''}</td>}
           </tr>
         ))}
       </tbody>
@@ -66,6 +69,7 @@ export function SyscallTable({ rows, onPick, picked }: { rows: SyscallRow[]; onP
           <td>{formatCount(calls)}</td>
           <td>{errors || ''}</td>
           <td>total</td>
+          {inFlight > 0 && <td data-testid="in-flight-total">{inFlight}</td>}
         </tr>
       </tfoot>
     </table>

@@ -262,6 +262,16 @@ function Plot({ data, layout, x, offset }: { data: Timeline; layout: ReturnType<
     );
     for (let b = 0; b < data.buckets; b++) {
       const busy = lane.busy[b] ?? 0;
+      const unknown = lane.unknown[b] ?? 0;
+      if (unknown > 0.001) {
+        // Drawn apart, never as busy: the capture does not say who ran (no record yet, lost records, records that disagree).
+        const h = Math.max(1, LANE_H * unknown);
+        lanes.push(
+          <rect key={`u${lane.cpu}.${b}`} x={bx(b)} y={y + LANE_H - h} width={bw} height={h} className={styles.unknown} data-testid="cpu-unknown">
+            <title>{`${lane.cpu < 0 ? `${data.groupedCpus} CPUs` : `cpu${lane.cpu}`} · ${Math.round(unknown * 100)}% unknown: the capture does not show who ran (before the CPU's first record, after lost records, or between records that disagree)`}</title>
+          </rect>,
+        );
+      }
       if (busy <= 0.001) continue;
       const who = lane.top[b] ?? '';
       lanes.push(

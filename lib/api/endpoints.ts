@@ -34,7 +34,13 @@ import {
   NodeSummary,
   NodeSyscallHeatmap,
   Ranking,
-  RangeQuery,
+  RunqHeatmap,
+  SchedQuery,
+  NodeSchedLatency,
+  ClusterSchedLatency,
+  SyscallQuery,
+  ThreadQuery,
+  ThreadView,
   SourceName,
   StackQuery,
   SubsecondHeatmap,
@@ -73,7 +79,7 @@ const E = <T extends Endpoint>(e: T): T => e;
 const NoParams = z.object({});
 const SourceQuery = z.object({ source: SourceName.optional() });
 
-export const Heatmap = z.union([SubsecondHeatmap, ClusterSyscallHeatmap, NodeSyscallHeatmap, LatencyHeatmap]);
+export const Heatmap = z.union([SubsecondHeatmap, ClusterSyscallHeatmap, NodeSyscallHeatmap, LatencyHeatmap, RunqHeatmap]);
 export type Heatmap = z.infer<typeof Heatmap>;
 
 export const endpoints = {
@@ -97,10 +103,13 @@ export const endpoints = {
   raw: E({ method: 'GET', access: 'open', path: '/api/captures/[id]/nodes/[node]/raw', params: NodeParams, query: SourceQuery, response: 'bytes' }),
   folded: E({ method: 'GET', access: 'open', path: '/api/captures/[id]/nodes/[node]/folded', params: NodeParams, query: StackQuery, response: 'text' }),
   flamegraph: E({ method: 'GET', access: 'open', path: '/api/captures/[id]/nodes/[node]/flamegraph', params: NodeParams, query: FlameQuery, response: FlameTree }),
-  syscalls: E({ method: 'GET', access: 'open', path: '/api/captures/[id]/nodes/[node]/syscalls', params: NodeParams, query: RangeQuery, response: SyscallRows }),
+  syscalls: E({ method: 'GET', access: 'open', path: '/api/captures/[id]/nodes/[node]/syscalls', params: NodeParams, query: SyscallQuery, response: SyscallRows }),
+  schedLatency: E({ method: 'GET', access: 'open', path: '/api/captures/[id]/nodes/[node]/schedlat', params: NodeParams, query: SchedQuery, response: NodeSchedLatency }),
+  thread: E({ method: 'GET', access: 'open', path: '/api/captures/[id]/nodes/[node]/thread', params: NodeParams, query: ThreadQuery, response: ThreadView }),
   timeline: E({ method: 'GET', access: 'open', path: '/api/captures/[id]/nodes/[node]/timeline', params: NodeParams, query: TimelineQuery, response: Timeline }),
   heatmap: E({ method: 'GET', access: 'open', path: '/api/captures/[id]/heatmap', params: CaptureParams, query: HeatmapQuery, response: Heatmap }),
   diff: E({ method: 'GET', access: 'open', path: '/api/captures/[id]/diff', params: CaptureParams, query: DiffQuery, response: DiffTree }),
+  clusterSchedLatency: E({ method: 'GET', access: 'open', path: '/api/captures/[id]/schedlat', params: CaptureParams, query: SchedQuery, response: ClusterSchedLatency }),
   ranking: E({ method: 'GET', access: 'open', path: '/api/captures/[id]/ranking', params: CaptureParams, query: CompareQuery, response: Ranking }),
   merged: E({ method: 'GET', access: 'open', path: '/api/captures/[id]/flamegraph', params: CaptureParams, query: MergedQuery, response: MergedFlame }),
   // The agent each host pipes into sh (README "Capture a cluster").

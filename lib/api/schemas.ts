@@ -256,12 +256,24 @@ export type ErrorBody = z.infer<typeof ErrorBody>;
 
 export const RangeQuery = z.object({ ...SourceField, fromNs: Ns.optional(), toNs: Ns.optional() });
 
+/** Why a task waited to run: preempted (switched out runnable), or woken (wakeup, waking, wakeup_new). */
+export const RunqCauseName = z.enum(['preempted', 'wakeup', 'waking', 'wakeup_new']);
+export type RunqCauseName = z.infer<typeof RunqCauseName>;
+
+/** A process name (comm) filter: only the syscalls of threads so named. */
+const Comm = z.string().min(1).max(256);
+
+export const SyscallQuery = RangeQuery.extend({ comm: Comm.optional() });
+
 export const SyscallRow = z.object({
   name: z.string(),
   calls: z.number().int(),
   errors: z.number().int(),
   totalSeconds: z.number(),
   maxSeconds: z.number(),
+  /** Calls already running when the capture started (a return without its entry): not in `calls`; their time seen is a lower bound. */
+  inFlight: z.number().int(),
+  inFlightSeconds: z.number(),
 });
 export const SyscallRows = z.array(SyscallRow);
 export type SyscallRow = z.infer<typeof SyscallRow>;
@@ -275,7 +287,8 @@ export const Timeline = z.object({
   buckets: z.number().int(),
   series: z.array(z.object({ event: z.string(), total: z.number(), counts: z.array(z.number()) })),
   syscalls: z.object({ calls: z.array(z.number()), errors: z.array(z.number()), timeNs: z.array(z.number()) }).nullable(),
-  cpus: z.array(z.object({ cpu: z.number().int(), busy: z.array(z.number()), top: z.array(z.string().nullable()) })),
+  /** Per CPU and bucket: share busy (a task other than idle), share the capture cannot tell, and the task that ran longest. */
+  cpus: z.array(z.object({ cpu: z.number().int(), busy: z.array(z.number()), unknown: z.array(z.number()), top: z.array(z.string().nullable()) })),
   /** CPUs past the lane budget, drawn as the last lane (cpu -1: their mean busy share); 0 when none. */
   groupedCpus: z.number().int().nonnegative(),
 });
@@ -294,6 +307,8 @@ export const HeatmapQuery = z.discriminatedUnion('kind', [
     toNs: Ns.optional(),
   }),
   z.object({ kind: z.literal('latency'), node: NodeName, ...SourceField, syscall: z.string().min(1).max(64), buckets: z.coerce.number().int().min(1).max(2000).optional(), fromNs: Ns.optional(), toNs: Ns.optional() }),
+  /** Scheduler latency (runnable → running) over time, of one cause or process name. */
+  z.object({ kind: z.literal('runq'), node: NodeName, ...SourceField, cause: RunqCauseName.optional(), comm: Comm.optional(), buckets: z.coerce.number().int().min(1).max(2000).optional(), fromNs: Ns.optional(), toNs: Ns.optional() }),
 ]);
 
 export const SubsecondHeatmap = z.object({
@@ -345,6 +360,81 @@ export const LatencyHeatmap = z.object({
   calls: z.number(),
 });
 export type LatencyHeatmap = z.infer<typeof LatencyHeatmap>;
+
+export const RunqHeatmap = z.object({
+  kind: z.literal('runq'),
+  node: z.string(),
+  ...TimeBuckets,
+  latencyBuckets: z.number().int(),
+  counts: z.array(z.number()),
+  max: z.number(),
+  /** Latencies counted. */
+  calls: z.number(),
+});
+export type RunqHeatmap = z.infer<typeof RunqHeatmap>;
+
+const NsOrNull = z.number().nullable();
+const LatencyStats = { count: z.number().int(), p50Ns: NsOrNull, p90Ns: NsOrNull, p99Ns: NsOrNull, maxNs: NsOrNull, totalNs: z.number() };
+
+export const HostLatency = z.object({
+  ...LatencyStats,
+  causes: z.object({ preempted: z.number().int(), wakeup: z.number().int(), waking: z.number().int(), wakeup_new: z.number().int() }),
+  /** Of `count`: latencies that end at the task's first record (its switch in was not traced), an upper bound. */
+  inferred: z.number().int(),
+  /** Whether the source recorded wakeups; without them only preempted tasks' waits are measured. */
+  hasWakeups: z.boolean(),
+});
+export type HostLatency = z.infer<typeof HostLatency>;
+
+export const TaskLatency = z.object({ ...LatencyStats, task: z.string(), comm: z.string(), tid: z.number().int(), inferred: z.number().int() });
+export type TaskLatency = z.infer<typeof TaskLatency>;
+
+export const SchedQuery = RangeQuery.extend({ cause: RunqCauseName.optional() });
+
+export const NodeSchedLatency = z.object({
+  node: z.string(),
+  /** The source read (a host's scheduler source: trace-cmd or ftrace before perf tracepoints). */
+  source: z.string(),
+  host: HostLatency,
+  tasks: z.array(TaskLatency),
+  /** Tasks left out past the row budget (the lowest p99). */
+  more: z.number().int().nonnegative(),
+});
+export type NodeSchedLatency = z.infer<typeof NodeSchedLatency>;
+
+export const ClusterSchedLatency = z.object({
+  nodes: z.array(z.object({ node: z.string(), source: z.string().nullable(), latency: HostLatency.nullable() })),
+});
+export type ClusterSchedLatency = z.infer<typeof ClusterSchedLatency>;
+
+export const ThreadQuery = RangeQuery.extend({ tid: z.coerce.number().int().min(1).max(2 ** 31 - 1).optional() });
+
+const ThreadSummary = z.object({ tid: z.number().int(), comm: z.string(), onCpuNs: z.number(), offCpuNs: z.number(), syscallNs: z.number(), records: z.number().int() });
+
+export const ThreadView = z.object({
+  node: z.string(),
+  source: z.string(),
+  /** The threads of the source, most time accounted first (for choosing). */
+  threads: z.array(ThreadSummary),
+  more: z.number().int().nonnegative(),
+  /** The chosen thread's lanes; null when none is chosen or the source has no such thread. */
+  thread: z
+    .object({
+      tid: z.number().int(),
+      comm: z.string(),
+      fromNs: z.number(),
+      toNs: z.number(),
+      totals: z.object({ onCpuNs: z.number(), offCpuNs: z.record(z.string(), z.number()), syscallNs: z.number(), syscalls: z.number().int() }),
+      onCpu: z.array(z.object({ startNs: z.number(), endNs: z.number(), cpu: z.number().int() })),
+      offCpu: z.array(z.object({ startNs: z.number(), endNs: z.number(), state: z.string(), inferred: z.boolean() })),
+      syscalls: z.array(z.object({ startNs: z.number(), endNs: z.number().nullable(), name: z.string(), ret: z.number().nullable(), errno: z.string(), inFlight: z.boolean() })),
+      records: z.array(z.number()),
+      /** More intervals than one answer holds: narrow the range. */
+      truncated: z.boolean(),
+    })
+    .nullable(),
+});
+export type ThreadView = z.infer<typeof ThreadView>;
 
 /** Comparisons read the same kind of source on every host (default: the kind most hosts have, CPU profiles first). */
 export const CompareQuery = StackQuery.pick({ event: true, fromNs: true, toNs: true, pid: true, tid: true, kernel: true, jit: true, all: true, addrs: true }).extend({

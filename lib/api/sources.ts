@@ -27,20 +27,22 @@ export function sourceKind(format: string, events: readonly string[]): SourceKin
 }
 
 /** What a view reads of a host. */
-export type SourceRole = 'stacks' | 'syscalls';
+export type SourceRole = 'stacks' | 'syscalls' | 'sched';
 
 /** Kinds in order of preference for each role: CPU profiles for stacks, strace before tracepoints for syscalls. */
 export const PREFERRED: Record<SourceRole, readonly SourceKind[]> = {
   stacks: ['perf', 'folded', 'perf-tracepoints', 'ftrace', 'trace-cmd', 'strace'],
   syscalls: ['strace', 'perf-tracepoints', 'ftrace', 'trace-cmd', 'perf'],
+  // Tracefs text records wakeups (latency from wakeup); perf tracepoint captures often do not.
+  sched: ['trace-cmd', 'ftrace', 'perf-tracepoints', 'perf'],
 };
 
 /**
  * The source a view reads by default: the first of the preferred kinds the host has (ties by
  * name); for syscalls, among the sources that hold any.
  */
-export function defaultSource<S extends { name: string; kind: SourceKind; samples: number; syscalls: number }>(sources: readonly S[], role: SourceRole): S | undefined {
-  const useful = sources.filter((s) => (role === 'syscalls' ? s.syscalls > 0 : s.samples > 0));
+export function defaultSource<S extends { name: string; kind: SourceKind; samples: number; syscalls: number; slices: number }>(sources: readonly S[], role: SourceRole): S | undefined {
+  const useful = sources.filter((s) => (role === 'syscalls' ? s.syscalls > 0 : role === 'sched' ? s.slices > 0 : s.samples > 0));
   const pool = useful.length > 0 ? useful : sources;
   for (const kind of PREFERRED[role]) {
     const match = pool.filter((s) => s.kind === kind).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))[0];

@@ -4,7 +4,7 @@ import { DEFAULT_VIEW, parseViewState, serializeViewState } from './view-state';
 describe('view state in the URL', () => {
   it('round-trips every field', () => {
     const s = parseViewState(
-      new URLSearchParams('v=1&view=timeline&node=node-d&z.node-d=hotspot-filter;main&q=gzip&ev=cpu-clock&t.node-d=100-2000&hm.node-a=1000000000,20000000,1,3,10,29&off.node-b=-5000&sc=read&scm=time&a=node-d&b=node-a&shape=b&scale=shared&dz=gzip;main&mz=x&src=strace&ss.node-a=strace-2&so.node-a~strace-2=-2500'),
+      new URLSearchParams('v=1&view=timeline&node=node-d&z.node-d=hotspot-filter;main&q=gzip&ev=cpu-clock&t.node-d=100-2000&hm.node-a=1000000000,20000000,1,3,10,29&off.node-b=-5000&sc=read&scm=time&a=node-d&b=node-a&shape=b&scale=shared&dz=gzip;main&mz=x&src=strace&ss.node-a=strace-2&so.node-a~strace-2=-2500&pc=gzip&oc=1&oz.node-a=[S sleeping];gzip&rc=wakeup&sq.node-a=ftrace&tid=19059'),
     );
     expect(s).toEqual({
       v: 1,
@@ -27,6 +27,12 @@ describe('view state in the URL', () => {
       kind: 'strace',
       sysSource: { 'node-a': 'strace-2' },
       sourceOffset: { 'node-a~strace-2': -2500 },
+      comm: 'gzip',
+      offCpu: true,
+      offZoom: { 'node-a': ['[S sleeping]', 'gzip'] },
+      cause: 'wakeup',
+      schedSource: { 'node-a': 'ftrace' },
+      tid: 19059,
     });
     expect(parseViewState(serializeViewState(s))).toEqual(s);
   });
@@ -44,6 +50,8 @@ describe('view state in the URL', () => {
     expect(s.kind).toBeUndefined();
     expect(s.sysSource).toEqual({});
     expect(s.sourceOffset).toEqual({});
+    const t = parseViewState(new URLSearchParams('view=sched&rc=bogus&tid=-3&oc=yes&sq.a=bad%20name'));
+    expect([t.view, t.cause, t.tid, t.offCpu, t.schedSource]).toEqual(['sched', undefined, undefined, false, {}]);
   });
 
   it('an empty URL is the default view, and the default serialises to just the version', () => {

@@ -23,12 +23,19 @@
  *   src=KIND                       kind of source the flame graphs and comparisons read (default: the capture's)
  *   ss.NAME=SOURCE                 source of node NAME the syscall views read (default: strace, else tracepoints)
  *   so.NAME~SOURCE=NS              offset of a wall-clock source on its host's axis (may be negative)
+ *   pc=COMM                        syscall views: only threads of this process name
+ *   oc=1                           flame view: each host's off-CPU flame graph beside its CPU flame graph
+ *   oz.NAME=a;b;c                  zoomed frame path of node NAME's off-CPU flame graph
+ *   view=sched                     scheduler latency (cluster, host heatmap, per task) and a thread's wall clock
+ *   rc=CAUSE                       scheduler latency of one cause: preempted, wakeup, waking, wakeup_new
+ *   sq.NAME=SOURCE                 source of node NAME the scheduler views read (default: trace-cmd, ftrace, then tracepoints)
+ *   tid=TID                        the thread whose wall clock is shown
  *
  * Nodes are hosts; `t.NAME` ranges are on the host's time axis (ns from its first record over
  * all its sources), which for a host of one source is that source's own time.
  */
 import { z } from 'zod';
-import { CellSelection, NODE_NAME_PATTERN, SourceKind } from './schemas';
+import { CellSelection, NODE_NAME_PATTERN, RunqCauseName, SourceKind } from './schemas';
 
 export const VIEW_STATE_VERSION = 1;
 
@@ -41,7 +48,7 @@ const Range = z.tuple([z.number().finite().nonnegative(), z.number().finite().no
 
 export const ViewState = z.object({
   v: z.literal(VIEW_STATE_VERSION),
-  view: z.enum(['flame', 'timeline', 'syscalls', 'compare']).catch('flame'),
+  view: z.enum(['flame', 'timeline', 'syscalls', 'compare', 'sched']).catch('flame'),
   node: z.string().regex(NODE_NAME_PATTERN).optional().catch(undefined),
   zoom: z.record(NodeKey, Path).catch({}),
   search: z.string().max(500).catch(''),
@@ -60,6 +67,12 @@ export const ViewState = z.object({
   kind: SourceKind.optional().catch(undefined),
   sysSource: z.record(NodeKey, z.string().regex(NODE_NAME_PATTERN)).catch({}),
   sourceOffset: z.record(z.string().regex(SOURCE_KEY), z.number().finite()).catch({}),
+  comm: z.string().min(1).max(256).optional().catch(undefined),
+  offCpu: z.boolean().catch(false),
+  offZoom: z.record(NodeKey, Path).catch({}),
+  cause: RunqCauseName.optional().catch(undefined),
+  schedSource: z.record(NodeKey, z.string().regex(NODE_NAME_PATTERN)).catch({}),
+  tid: z.number().int().positive().optional().catch(undefined),
 });
 export type ViewState = z.infer<typeof ViewState>;
 export type ViewName = ViewState['view'];
@@ -80,6 +93,9 @@ export const DEFAULT_VIEW: ViewState = {
   mergedZoom: [],
   sysSource: {},
   sourceOffset: {},
+  offCpu: false,
+  offZoom: {},
+  schedSource: {},
 };
 
 /** Upgraders from older versions, keyed by the version they read. */
@@ -133,6 +149,12 @@ export function parseViewState(params: URLSearchParams): ViewState {
     kind: p.get('src') ?? undefined,
     sysSource: perNode(p, 'ss.', (s) => (NODE_NAME_PATTERN.test(s) ? s : undefined)),
     sourceOffset: perNode(p, 'so.', offsetOf, SOURCE_KEY),
+    comm: p.get('pc') ?? undefined,
+    offCpu: p.get('oc') === '1',
+    offZoom: perNode(p, 'oz.', (s) => (s.length > 0 ? s.split(';') : undefined)),
+    cause: p.get('rc') ?? undefined,
+    schedSource: perNode(p, 'sq.', (s) => (NODE_NAME_PATTERN.test(s) ? s : undefined)),
+    tid: /^\d+$/.test(p.get('tid') ?? '') ? Number(p.get('tid')) : undefined,
   });
   return parsed.success ? parsed.data : DEFAULT_VIEW;
 }
@@ -164,5 +186,11 @@ export function serializeViewState(s: ViewState): URLSearchParams {
   if (s.kind) p.set('src', s.kind);
   for (const [node, source] of sorted(s.sysSource)) p.set(`ss.${node}`, source);
   for (const [key, off] of sorted(s.sourceOffset)) if (off !== 0) p.set(`so.${key}`, String(Math.round(off)));
+  if (s.comm) p.set('pc', s.comm);
+  if (s.offCpu) p.set('oc', '1');
+  for (const [node, path] of sorted(s.offZoom)) if (path.length > 0) p.set(`oz.${node}`, path.join(';'));
+  if (s.cause) p.set('rc', s.cause);
+  for (const [node, source] of sorted(s.schedSource)) p.set(`sq.${node}`, source);
+  if (s.tid !== undefined) p.set('tid', String(s.tid));
   return p;
 }

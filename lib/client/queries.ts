@@ -1,5 +1,5 @@
 'use client';
-import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { keepPreviousData, useQueries, useQuery } from '@tanstack/react-query';
 import type { z } from 'zod';
 import { endpoints, endpointUrl, type Endpoint, type Heatmap, type ParamsOf, type QueryOf } from '../api/endpoints';
 import type { Capture } from '../api/schemas';
@@ -38,6 +38,18 @@ export function useEndpoint<E extends JsonEndpoint>(endpoint: E, params: ParamsO
     placeholderData: opts.keepPrevious ? keepPreviousData : undefined,
     initialData: opts.initialData,
     staleTime: opts.staleTime ?? Infinity,
+  });
+}
+
+/** The same endpoint for several parameter sets at once (one query each, cached like useEndpoint's). */
+export function useEndpoints<E extends JsonEndpoint>(endpoint: E, calls: readonly { params: ParamsOf<E>; query: QueryOf<E>; key?: readonly unknown[] }[]) {
+  type Out = z.output<E['response']>;
+  return useQueries({
+    queries: calls.map((c) => ({
+      queryKey: [...endpointKey(endpoint, c.params), c.query ?? null, ...(c.key ?? [])],
+      queryFn: () => fetchJson(endpointUrl(endpoint, c.params, c.query), endpoint.response) as Promise<Out>,
+      staleTime: Infinity,
+    })),
   });
 }
 

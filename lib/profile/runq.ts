@@ -12,14 +12,17 @@ export function percentile(sorted: ArrayLike<number>, p: number): number {
   return sorted[Math.min(sorted.length, rank) - 1] as number;
 }
 
+/** Percentiles and max are null when there is nothing to measure. */
 export interface LatencyStats {
   count: number;
-  p50Ns: number;
-  p90Ns: number;
-  p99Ns: number;
-  maxNs: number;
+  p50Ns: number | null;
+  p90Ns: number | null;
+  p99Ns: number | null;
+  maxNs: number | null;
   totalNs: number;
 }
+
+const orNull = (v: number): number | null => (Number.isNaN(v) ? null : v);
 
 /** Count, nearest-rank percentiles, max and total of some latencies (any order; sorted in place). */
 export function latencyStats(latencies: Float64Array): LatencyStats {
@@ -28,10 +31,10 @@ export function latencyStats(latencies: Float64Array): LatencyStats {
   for (const v of latencies) total += v;
   return {
     count: latencies.length,
-    p50Ns: percentile(latencies, 50),
-    p90Ns: percentile(latencies, 90),
-    p99Ns: percentile(latencies, 99),
-    maxNs: latencies.length ? (latencies[latencies.length - 1] as number) : NaN,
+    p50Ns: orNull(percentile(latencies, 50)),
+    p90Ns: orNull(percentile(latencies, 90)),
+    p99Ns: orNull(percentile(latencies, 99)),
+    maxNs: orNull(percentile(latencies, 100)),
     totalNs: total,
   };
 }
@@ -76,7 +79,7 @@ export function latencyByTask(profile: Profile, filter: RunqFilter = {}, limit =
     const comm = strings[threads.comm[e.thread] as number] as string;
     return { task: `${comm}-${tid}`, comm, tid, inferred: e.inferred, ...latencyStats(Float64Array.from(e.values)) };
   });
-  rows.sort((a, b) => b.p99Ns - a.p99Ns || b.count - a.count || a.tid - b.tid);
+  rows.sort((a, b) => (b.p99Ns ?? 0) - (a.p99Ns ?? 0) || b.count - a.count || a.tid - b.tid);
   return { rows: rows.slice(0, limit), more: Math.max(0, rows.length - limit) };
 }
 

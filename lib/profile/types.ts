@@ -69,8 +69,8 @@ export const SampleFlag = {
   Inferred: 4,
 } as const;
 
-/** Name of the derived event whose samples are off-CPU intervals (weight: ns off CPU; payload: prev_state). */
-export const OFF_CPU_EVENT = 'off-cpu';
+/** The derived event whose samples are off-CPU intervals (weight: ns off CPU; payload: prev_state). */
+export { OFF_CPU_EVENT } from '../util/derived-events';
 
 export const SAMPLE_COLUMNS = declareTable({
   /** ns since capture start; sorted ascending. */

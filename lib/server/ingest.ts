@@ -6,7 +6,7 @@ import type { ByteSource } from '../parse/lines';
 import type { SourceUpload } from '../store';
 import { serverEnv } from './env';
 import { HttpError, toHttpError } from './http';
-import { acquireUploadSlot, withDeadlines } from './limits';
+import { acquireUploadSlot, modelLimits, withDeadlines } from './limits';
 import { liveHub } from './live';
 import { getStore } from './store';
 
@@ -85,7 +85,7 @@ export async function ingestSource(
       file: opts.fileName ?? node,
       maxBytes: env.TRACEFLEET_MAX_NODE_BYTES,
       maxRatio: env.TRACEFLEET_MAX_GZIP_RATIO,
-      limits: { maxRecords: env.TRACEFLEET_MAX_RECORDS, maxFrames: env.TRACEFLEET_MAX_FRAMES, maxStackNodes: 4 * env.TRACEFLEET_MAX_FRAMES },
+      limits: modelLimits(),
       arch: opts.arch,
       onBytes: live.bytes,
     });

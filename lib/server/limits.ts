@@ -1,3 +1,4 @@
+import type { ModelLimits } from '../profile/builder';
 import { iterate, type ByteSource } from '../parse/lines';
 import { serverEnv } from './env';
 import { HttpError } from './http';
@@ -89,4 +90,10 @@ export async function* withDeadlines(source: ByteSource, cancel: () => void, lim
     // Lets go of the source (a web stream's reader lock) when the reader stops early.
     void it.return(undefined).catch(() => undefined);
   }
+}
+
+/** What one capture may hold, from the server's settings (ingest and re-derivation parse alike). */
+export function modelLimits(): ModelLimits {
+  const env = serverEnv();
+  return { maxRecords: env.TRACEFLEET_MAX_RECORDS, maxFrames: env.TRACEFLEET_MAX_FRAMES, maxStackNodes: 4 * env.TRACEFLEET_MAX_FRAMES };
 }

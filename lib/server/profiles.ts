@@ -1,9 +1,11 @@
 import type { SourceKind, SourceSummary, StackQuery } from '../api/schemas';
 import { defaultSource, sourceOfKind, type SourceRole } from '../api/sources';
 import type { CollapseOptions } from '../profile/collapse';
-import type { Profile } from '../profile/types';
+import { parseCapture } from '../parse';
+import { DERIVATION_RULES, type Profile } from '../profile/types';
 import { NotFoundError, type CaptureRecord } from '../store';
 import { caches } from './caches';
+import { modelLimits } from './limits';
 import { getStore } from './store';
 
 export interface Loaded {
@@ -51,10 +53,31 @@ async function loadProfile(captureId: string, node: string, summary: SourceSumma
   const { profiles } = caches();
   const hit = profiles.get(`${captureId}/${node}/${summary.name}@${summary.version}`);
   if (hit) return hit;
-  const loaded = await (await getStore()).getProfile(captureId, node, summary.name);
+  let loaded = await (await getStore()).getProfile(captureId, node, summary.name);
   if (!loaded) throw new NotFoundError(`source ${summary.name} of node ${node}`);
+  if (stale(loaded.profile)) loaded = { profile: await rederive(captureId, node, summary, loaded.profile), version: loaded.version };
   profiles.set(`${captureId}/${node}/${summary.name}@${loaded.version}`, loaded);
   return loaded;
+}
+
+/** Made under older rules for syscall rows and CPU slices (DERIVATION_RULES), and holds some. */
+function stale(profile: Profile): boolean {
+  return profile.meta.rules !== DERIVATION_RULES && (profile.syscalls.length > 0 || profile.sched.length > 0);
+}
+
+/**
+ * A stored profile made under older rules, parsed again from its raw capture so that every view
+ * shows what the rules say today (kept in the cache, not written back: the upload stays as it was).
+ */
+async function rederive(captureId: string, node: string, summary: SourceSummary, old: Profile): Promise<Profile> {
+  const raw = await (await getStore()).openRaw(captureId, node, summary.name);
+  if (!raw) throw new NotFoundError(`source ${summary.name} of node ${node}`);
+  const { profile } = await parseCapture(raw.stream, {
+    file: summary.name,
+    arch: old.meta.arch,
+    limits: modelLimits(),
+  });
+  return profile;
 }
 
 /** Profiles of the given sources (one per host), loaded one after another. */

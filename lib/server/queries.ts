@@ -1,4 +1,4 @@
-import { heatmap, nodeSyscalls, nodeTimeline } from './events';
+import { clusterSchedLatency, heatmap, nodeSchedLatency, nodeSyscalls, nodeThread, nodeTimeline } from './events';
 import { diff, merged, nodeFlamegraph, nodeFolded, ranking } from './flame';
 
 /**
@@ -14,6 +14,9 @@ export const QUERIES = {
   syscalls: nodeSyscalls,
   timeline: nodeTimeline,
   heatmap,
+  schedLatency: nodeSchedLatency,
+  clusterSchedLatency,
+  thread: nodeThread,
 } as const;
 
 export type QueryName = keyof typeof QUERIES;

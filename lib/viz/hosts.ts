@@ -82,10 +82,18 @@ export function sourceRange(range: readonly [number, number] | undefined, p: Pla
  * chosen kind (else its default for stacks), syscalls from the chosen source (else strace,
  * else tracepoints).
  */
-export function hostViews(host: NodeSummary, kind: SourceKind | undefined, sysSource: string | undefined, shift?: (source: string) => number): { stacks?: Placement; syscalls?: Placement; placements: Placement[] } {
+export function hostViews(
+  host: NodeSummary,
+  kind: SourceKind | undefined,
+  sysSource: string | undefined,
+  shift?: (source: string) => number,
+  schedSource?: string,
+): { stacks?: Placement; syscalls?: Placement; sched?: Placement; placements: Placement[] } {
   const placements = placeSources(host, shift);
   const stacks = (kind && sourceOfKind(host.sources, kind)) || defaultSource(host.sources, 'stacks');
   const syscalls = host.sources.find((s) => s.name === sysSource) ?? defaultSource(host.sources, 'syscalls');
+  const withSlices = host.sources.filter((s) => s.slices > 0);
+  const sched = withSlices.find((s) => s.name === schedSource) ?? (withSlices.length > 0 ? defaultSource(withSlices, 'sched') : undefined);
   const at = (s: SourceSummary | undefined) => placements.find((p) => p.source.name === s?.name);
-  return { stacks: at(stacks), syscalls: at(syscalls), placements };
+  return { stacks: at(stacks), syscalls: at(syscalls), sched: at(sched), placements };
 }
