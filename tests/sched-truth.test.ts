@@ -199,3 +199,25 @@ describe('hand-written captures of the edge cases', () => {
     expect([percentile(v, 50), percentile(v, 90), percentile(v, 99), percentile(v, 100), percentile(new Float64Array(0), 50)]).toEqual([5, 9, 10, 10, NaN]);
   });
 });
+
+describe('syscall tables of one host agree across its sources where they overlap', () => {
+  const summary = async (file: string, comm: string) => new Map(syscallSummary((await parseText(readText(path.join(CLUSTER1, file)), file)).profile, { comm }).map((r) => [r.name, r.calls]));
+  // The same workload, the same input size: every source counts the same calls of its I/O.
+  // (Calls a forked shell makes before exec differ by name: tracefs prints each task's latest
+  // name, perf and strace the name at the time; the page says so.)
+  const cases: [string, string, string[], string[]][] = [
+    ['node-a', 'gzip', ['node-a.ftrace.txt', 'node-a.strace.txt', 'node-a.tp.perf.txt'], ['read', 'write', 'mmap', 'openat']],
+    ['node-c', 'sort', ['node-c.ftrace.txt', 'node-c.strace.txt', 'node-c.tp.perf.txt', 'node-c.trace-cmd.txt'], ['read', 'write', 'mmap', 'munmap', 'openat']],
+    ['node-d', 'gzip', ['node-d.ftrace.txt', 'node-d.strace.txt', 'node-d.tp.perf.txt'], ['read', 'write', 'mmap']],
+    ['node-b (TINY runs)', 'cat', ['node-b.tp.perf.txt', 'node-b.trace-cmd.txt', 'node-b.ftrace-syscalls.txt'], ['read', 'write', 'openat', 'close', 'mmap', 'munmap', 'fadvise64']],
+    ['node-b (SHORT runs)', 'cat', ['node-b.ftrace.txt', 'node-b.strace.txt'], ['read', 'write', 'openat', 'close', 'mmap', 'munmap', 'fadvise64']],
+  ];
+  it.each(cases)('%s, process %s', async (_host, comm, files, syscalls) => {
+    const tables = await Promise.all(files.map((f) => summary(f, comm)));
+    for (const name of syscalls) {
+      const calls = tables.map((t) => t.get(name) ?? 0);
+      expect(calls[0], `${name} in ${files[0]}`).toBeGreaterThan(0);
+      expect(calls, name).toEqual(calls.map(() => calls[0]));
+    }
+  });
+});

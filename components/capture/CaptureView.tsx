@@ -36,10 +36,10 @@ const TABS: [ViewName, string][] = [
   ['sched', 'Scheduler'],
 ];
 
-/** A host's source with off-CPU time (derived from its context switches), the scheduler source first. */
+/** A host's source with off-CPU time (derived from its context switches), those with call stacks (perf tracepoints) first. */
 function offCpuSource(node: NodeSummary): SourceSummary | undefined {
   const withOff = node.sources.filter((s) => s.events.some((e) => e.derived && e.name === OFF_CPU_EVENT && e.samples > 0));
-  return withOff.length > 0 ? defaultSource(withOff, 'sched') : undefined;
+  return withOff.length > 0 ? defaultSource(withOff, 'stacks') : undefined;
 }
 
 export function CaptureView({ initial }: { initial: Capture }) {

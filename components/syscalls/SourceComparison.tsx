@@ -46,6 +46,10 @@ export function SourceComparison({ captureId, node, sources, comm }: { captureId
           Counts agree where sources overlap: the same process{comm ? '' : ' (pick one above: system-wide sources also hold every other process)'} during the same run. Sources recorded one after another,
           or over different spans, count different work; a call that forks counts once (in its parent).
         </li>
+        <li>
+          Process names: tracefs and trace-cmd print each task&apos;s latest name, so the calls a forked shell makes before exec count under the program it becomes;
+          perf and strace name them as they happened (under the shell). strace also slows what it traces (ptrace), which can change how I/O splits into calls (more, shorter reads from a pipe).
+        </li>
       </ul>
       <table className={styles.table}>
         <thead>
