@@ -135,7 +135,7 @@ export function isPreemptedState(state: string): boolean {
 export function schedule(input: ScheduleInput, stateText: (id: number) => string): Schedule {
   const { samples, tidOf, switches, wakeups, lost } = input;
   const order = recordOrder(input);
-  const { kind, index, time } = order;
+  const { kind, index, time, byTime } = order;
   const start = input.startNs;
 
   const slices = new TableBuilder(SCHED_COLUMNS, switches.length * 2 + 16);
@@ -225,7 +225,8 @@ export function schedule(input: ScheduleInput, stateText: (id: number) => string
     }
   };
 
-  for (let k = 0; k < kind.length; k++) {
+  for (let o = 0; o < byTime.length; o++) {
+    const k = byTime[o] as number;
     const i = index[k] as number;
     const t = time[k] as number;
     switch (kind[k]) {
@@ -326,7 +327,7 @@ function ownSample(input: ScheduleInput, i: number, cpu: number, t: number, prev
  * sched_switch events, which the switch rows stand for), switches, wakeups and lost markers
  * (a marker takes the time of the record before it).
  */
-function recordOrder(input: ScheduleInput): { kind: Uint8Array; index: Uint32Array; time: Float64Array } {
+function recordOrder(input: ScheduleInput): { kind: Uint8Array; index: Uint32Array; time: Float64Array; byTime: Uint32Array } {
   const { samples, switches, wakeups, lost } = input;
   let n = switches.length + wakeups.length + lost.length;
   for (let i = 0; i < samples.length; i++) if (keepSample(input, i)) n++;
@@ -364,15 +365,7 @@ function recordOrder(input: ScheduleInput): { kind: Uint8Array; index: Uint32Arr
     time[o++] = last = samples.timeNs[i] as number;
   }
   rowsBefore(Infinity);
-  const byTime = stableTimeOrder(time);
-  const permuted = { kind: new Uint8Array(n), index: new Uint32Array(n), time: new Float64Array(n) };
-  for (let k = 0; k < n; k++) {
-    const j = byTime[k] as number;
-    permuted.kind[k] = kind[j] as number;
-    permuted.index[k] = index[j] as number;
-    permuted.time[k] = time[j] as number;
-  }
-  return permuted;
+  return { kind, index, time, byTime: stableTimeOrder(time) };
 }
 
 function keepSample(input: ScheduleInput, i: number): boolean {
