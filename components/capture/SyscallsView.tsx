@@ -8,6 +8,7 @@ import { ClusterSyscalls } from '../syscalls/ClusterSyscalls';
 import { LatencyMap, SyscallTimeMap } from '../syscalls/NodeSyscallMaps';
 import { SourceComparison } from '../syscalls/SourceComparison';
 import { SyscallTable } from '../syscalls/SyscallTable';
+import { SourcePicker } from '../ui/SourcePicker';
 import { shiftOf, withNode, type CaptureViewProps } from '@/lib/client/view-state';
 import { hostViews, sourceRange } from '@/lib/viz/hosts';
 import styles from './CaptureView.module.css';
@@ -94,18 +95,7 @@ export function SyscallsView({ capture, view, setView, selected }: CaptureViewPr
               style={{ width: 140 }}
             />
           </label>
-          {withCalls.length > 1 && (
-            <label>
-              Source{' '}
-              <select value={source} onChange={(e) => setView((s) => ({ ...s, sysSource: withNode(s.sysSource, node, e.target.value) }))} data-testid="syscall-source">
-                {withCalls.map((x) => (
-                  <option key={x.name} value={x.name}>
-                    {x.name} ({x.kind})
-                  </option>
-                ))}
-              </select>
-            </label>
-          )}
+          <SourcePicker sources={withCalls} value={source} onChange={(v) => setView((s) => ({ ...s, sysSource: withNode(s.sysSource, node, v) }))} testId="syscall-source" />
         </div>
         {perNode.data && perNode.data.rows.length > 0 ? (
           <SyscallTimeMap data={perNode.data} width={width - 24} picked={picked} onPick={(name) => setView((s) => ({ ...s, syscall: name }))} />

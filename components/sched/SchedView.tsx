@@ -8,6 +8,7 @@ import { formatCount, formatDurationNs } from '@/lib/viz/format';
 import { hostViews, sourceRange } from '@/lib/viz/hosts';
 import { LatencyMap } from '../syscalls/NodeSyscallMaps';
 import { ThreadLanes } from './ThreadLanes';
+import { SourcePicker } from '../ui/SourcePicker';
 import tableStyles from '../syscalls/Syscalls.module.css';
 import styles from '../capture/CaptureView.module.css';
 
@@ -20,6 +21,31 @@ const CAUSES: [RunqCauseName | '', string][] = [
 ];
 
 const ns = (v: number | null) => (v === null ? '–' : formatDurationNs(v));
+
+/** Header cells of a latency row: count and percentiles. */
+function LatencyHead() {
+  return (
+    <>
+      <th>waits</th>
+      <th>p50</th>
+      <th>p90</th>
+      <th>p99</th>
+      <th>max</th>
+    </>
+  );
+}
+
+function LatencyCells({ l }: { l: Pick<HostLatency, 'count' | 'p50Ns' | 'p90Ns' | 'p99Ns' | 'maxNs'> }) {
+  return (
+    <>
+      <td>{formatCount(l.count)}</td>
+      <td>{ns(l.p50Ns)}</td>
+      <td>{ns(l.p90Ns)}</td>
+      <td>{ns(l.p99Ns)}</td>
+      <td>{ns(l.maxNs)}</td>
+    </>
+  );
+}
 
 /** What a host's latency figures can and cannot say. */
 function caveats(h: HostLatency): string[] {
@@ -77,11 +103,7 @@ export function SchedView({ capture, view, setView, selected }: CaptureViewProps
           <table className={tableStyles.table} data-testid="sched-cluster">
             <thead>
               <tr>
-                <th>waits</th>
-                <th>p50</th>
-                <th>p90</th>
-                <th>p99</th>
-                <th>max</th>
+                <LatencyHead />
                 <th>woken / preempted</th>
                 <th>host</th>
               </tr>
@@ -91,11 +113,7 @@ export function SchedView({ capture, view, setView, selected }: CaptureViewProps
                 <tr key={n} className={n === node ? tableStyles.picked : ''} onClick={() => setView((s) => ({ ...s, node: n, tid: undefined }))} style={{ cursor: 'pointer' }} data-node={n}>
                   {l ? (
                     <>
-                      <td>{formatCount(l.count)}</td>
-                      <td>{ns(l.p50Ns)}</td>
-                      <td>{ns(l.p90Ns)}</td>
-                      <td>{ns(l.p99Ns)}</td>
-                      <td>{ns(l.maxNs)}</td>
+                      <LatencyCells l={l} />
                       <td title={l.hasWakeups ? undefined : 'no wakeup events in this source'}>
                         {formatCount(l.causes.wakeup + l.causes.waking + l.causes.wakeup_new)} / {formatCount(l.causes.preempted)}
                         {l.hasWakeups ? '' : ' *'}
@@ -131,18 +149,7 @@ export function SchedView({ capture, view, setView, selected }: CaptureViewProps
               ))}
             </select>
           </label>
-          {withSlices.length > 1 && (
-            <label>
-              Source{' '}
-              <select value={source} onChange={(e) => setView((s) => ({ ...s, schedSource: withNode(s.schedSource, node, e.target.value), tid: undefined }))} data-testid="sched-source">
-                {withSlices.map((x) => (
-                  <option key={x.name} value={x.name}>
-                    {x.name} ({x.kind})
-                  </option>
-                ))}
-              </select>
-            </label>
-          )}
+          <SourcePicker sources={withSlices} value={source} onChange={(v) => setView((s) => ({ ...s, schedSource: withNode(s.schedSource, node, v), tid: undefined }))} testId="sched-source" />
         </div>
         {!source ? (
           <p className="muted">No context switches on this host: record sched:sched_switch and sched:sched_wakeup (perf record -e, or tracefs events) to see scheduler latency.</p>
@@ -158,11 +165,7 @@ export function SchedView({ capture, view, setView, selected }: CaptureViewProps
               <table className={tableStyles.table} data-testid="sched-tasks" style={{ marginTop: 10 }}>
                 <thead>
                   <tr>
-                    <th>waits</th>
-                    <th>p50</th>
-                    <th>p90</th>
-                    <th>p99</th>
-                    <th>max</th>
+                    <LatencyHead />
                     <th title="waits that end at the task's first record (the switch in was not traced): upper bounds">inferred</th>
                     <th>task</th>
                   </tr>
@@ -170,11 +173,7 @@ export function SchedView({ capture, view, setView, selected }: CaptureViewProps
                 <tbody>
                   {host.data.tasks.slice(0, 200).map((t) => (
                     <tr key={t.tid} className={t.tid === view.tid ? tableStyles.picked : ''} onClick={() => setView((s) => ({ ...s, tid: t.tid }))} style={{ cursor: 'pointer' }} data-tid={t.tid}>
-                      <td>{formatCount(t.count)}</td>
-                      <td>{ns(t.p50Ns)}</td>
-                      <td>{ns(t.p90Ns)}</td>
-                      <td>{ns(t.p99Ns)}</td>
-                      <td>{ns(t.maxNs)}</td>
+                      <LatencyCells l={t} />
                       <td>{t.inferred || ''}</td>
                       <td className="mono">{t.task}</td>
                     </tr>
