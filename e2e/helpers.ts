@@ -16,7 +16,25 @@ export async function createCapture(request: APIRequestContext, name = 'e2e'): P
 }
 
 export async function putNode(request: APIRequestContext, id: string, node: string, body: Buffer | string) {
-  return request.put(`/api/captures/${id}/nodes/${node}`, { data: typeof body === 'string' ? Buffer.from(body) : body });
+  return putPolitely(request, `/api/captures/${id}/nodes/${node}`, body);
+}
+
+/** A host's named source (PUT …/sources/NAME). */
+export async function putSource(request: APIRequestContext, id: string, node: string, source: string, body: Buffer | string) {
+  return putPolitely(request, `/api/captures/${id}/nodes/${node}/sources/${source}`, body);
+}
+
+/**
+ * PUT as a well-behaved client: when the server is busy with this client's other uploads (the
+ * two test workers share one address), wait as its Retry-After says and send again.
+ */
+async function putPolitely(request: APIRequestContext, url: string, body: Buffer | string) {
+  const data = typeof body === 'string' ? Buffer.from(body) : body;
+  for (let attempt = 0; ; attempt++) {
+    const res = await request.put(url, { data });
+    if (res.status() !== 429 || attempt >= 20) return res;
+    await new Promise((r) => setTimeout(r, 1000 * Math.min(5, Number(res.headers()['retry-after'] ?? 1))));
+  }
 }
 
 /** Drops files on an element the way a browser does (a drop event carrying a DataTransfer). */

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
-import { corpus, createCapture } from './helpers';
+import { corpus, createCapture, putSource } from './helpers';
 
 const SOURCES: [string, string, string][] = [
   ['node-a', 'perf', 'real/cluster1/node-a.perf.txt'],
@@ -14,7 +14,7 @@ const SOURCES: [string, string, string][] = [
 test('off-CPU flame graphs beside the CPU ones, off-CPU ranking, scheduler latency, a thread wall clock, shared in a fresh browser', async ({ page, request, browser }) => {
   const id = await createCapture(request, 'scheduler');
   for (const [node, source, file] of SOURCES) {
-    const res = await request.put(`/api/captures/${id}/nodes/${node}/sources/${source}`, { data: readFileSync(corpus(file)) });
+    const res = await putSource(request, id, node, source, readFileSync(corpus(file)));
     expect(res.status(), file).toBe(201);
   }
 
