@@ -3,6 +3,7 @@
  * (these machines are shared and noisy; compare ratios, not absolute times).
  *
  *   TRACEFLEET_BENCH_MB=200   size of the generated perf script input (make-bench-input.sh)
+ *   TRACEFLEET_BENCH_INGEST=0, TRACEFLEET_BENCH_UI=0   skip the end-to-end rows (bench/ingest.ts, bench/ui.ts)
  */
 import { execFileSync } from 'node:child_process';
 import { createReadStream, existsSync, mkdirSync, statSync, createWriteStream } from 'node:fs';
@@ -16,7 +17,8 @@ import { CORPUS } from '../tests/corpus';
 import { subsecondHeatmap } from '../lib/profile/heatmap';
 import { timeline } from '../lib/profile/timeline';
 import { rankingBench } from './ranking';
-import { uiBench } from './ui';
+import { ingestBench } from './ingest';
+import { ensureBuilt, uiBench } from './ui';
 
 const SIZE_MB = Number(process.env.TRACEFLEET_BENCH_MB ?? 200);
 const DIR = path.resolve(__dirname, '../.bench');
@@ -69,7 +71,6 @@ async function main(): Promise<void> {
   const median = runs[2] as number;
   row('perf script parser (best of 5)', `${(mb / best).toFixed(0)} MB/s`, `${best.toFixed(2)} s; median ${(mb / median).toFixed(0)} MB/s, slowest ${(mb / (runs[4] as number)).toFixed(0)} MB/s`);
   row('  vs read + count lines', `${(tRead / best).toFixed(2)}×`, 'of the I/O + line-split floor');
-  row('  vs stackcollapse-perf.pl (~24 MB/s here)', `${(mb / best / 24).toFixed(1)}×`, 'the Perl figure is from the issue, not measured here');
   const profile = (result as NonNullable<typeof result>).profile;
   row('  samples / frames / stack nodes', `${profile.samples.length}`, `${profile.frames.length} frames, ${profile.stacks.length} stack nodes`);
   row('  peak RSS of this process', `${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`, `for a ${mb.toFixed(0)} MB input: the upload is streamed, never held whole`);
@@ -89,6 +90,10 @@ async function main(): Promise<void> {
   const [, tRange] = await time(() => collapse(profile, { fromNs: half, toNs: half + 1e9 }));
   row('flame tree of a 1 s time range', `${(tRange * 1000).toFixed(1)} ms`);
 
+  if (process.env.TRACEFLEET_BENCH_INGEST !== '0') {
+    ensureBuilt();
+    await ingestBench(row, input);
+  }
   await rangeQueries(row);
   await rankingBench(row);
   if (process.env.TRACEFLEET_BENCH_UI !== '0') await uiBench(row);

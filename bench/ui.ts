@@ -32,11 +32,16 @@ async function capture(nodes: number): Promise<string> {
   return id;
 }
 
-export async function uiBench(row: (name: string, value: string, note?: string) => void): Promise<void> {
+/** The built app (server.mjs serves it): built once if it is not. */
+export function ensureBuilt(): void {
   if (!existsSync(path.join(ROOT, '.next/BUILD_ID'))) {
-    console.log('building the app for the page timings (next build) …');
+    console.log('building the app for the end-to-end rows (next build) …');
     execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
   }
+}
+
+export async function uiBench(row: (name: string, value: string, note?: string) => void): Promise<void> {
+  ensureBuilt();
   const dataDir = path.join(ROOT, '.bench/ui-data');
   rmSync(dataDir, { recursive: true, force: true });
   const server = spawn(process.execPath, ['server.mjs'], {

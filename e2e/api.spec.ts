@@ -2,7 +2,7 @@ import http from 'node:http';
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { expect, test } from '@playwright/test';
-import { Capture, ErrorBody, FlameTree, SourceSummary } from '../lib/api/schemas';
+import { Capture, CreateCaptureResponse, ErrorBody, FlameTree, SourceSummary } from '../lib/api/schemas';
 import { E2E_DATA_DIR } from '../playwright.config';
 import { splitUnterminatedTail } from '../tests/helpers';
 import { CLUSTER1, corpus, createCapture, putNode, startServer } from './helpers';
@@ -191,11 +191,24 @@ test.describe('HTTP API', () => {
     expect(SourceSummary.parse(await res.json()).samples).toBe(38 * 5779);
   });
 
-  test('a share link still works after a server restart', async ({ request }) => {
+  test('a second server on the same data folder refuses to start, and says why', async () => {
+    await expect(startServer({ port: 3299, dataDir: E2E_DATA_DIR, keepData: true })).rejects.toThrow(/in use by another tracefleet server \(pid \d+\)/);
+  });
+
+  test('a share link still works after a server restart', async () => {
     test.setTimeout(120_000);
-    const id = await createCapture(request, 'restart me');
-    expect((await putNode(request, id, 'node-a', readFileSync(CLUSTER1[0] as string))).status()).toBe(201);
-    const second = await startServer({ port: 3290 + Math.floor(Math.random() * 9), dataDir: E2E_DATA_DIR, keepData: true });
+    // A server of its own, stopped and started again on the same data folder (one server per folder).
+    const port = 3290 + Math.floor(Math.random() * 9);
+    const dataDir = `.e2e-data-restart-${port}`;
+    const first = await startServer({ port, dataDir });
+    let id = '';
+    try {
+      id = CreateCaptureResponse.parse(await (await fetch(`${first.url}/api/captures`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'restart me' }) })).json()).id;
+      expect((await fetch(`${first.url}/api/captures/${id}/nodes/node-a`, { method: 'PUT', body: new Uint8Array(readFileSync(CLUSTER1[0] as string)) })).status).toBe(201);
+    } finally {
+      await first.stop();
+    }
+    const second = await startServer({ port, dataDir, keepData: true });
     try {
       const capture = Capture.parse(await (await fetch(`${second.url}/api/captures/${id}`)).json());
       expect(capture.name).toBe('restart me');
@@ -204,7 +217,7 @@ test.describe('HTTP API', () => {
       const folded = await (await fetch(`${second.url}/api/captures/${id}/nodes/node-a/folded`)).text();
       expect(lines(folded)).toEqual(lines(text(corpus('real/cluster1/node-a.perf.folded'))));
     } finally {
-      second.stop();
+      await second.stop();
     }
   });
 });

@@ -65,17 +65,38 @@ export async function uploadByDrop(page: Page, files: string[]): Promise<void> {
 }
 
 /** Starts another `next start` of the built app (its own port, data folder and environment); stop() kills it. */
-export async function startServer(opts: { port: number; dataDir: string; keepData?: boolean; env?: Record<string, string> }): Promise<{ url: string; output: () => string; stop: () => void; rssMb: () => number }> {
+export async function startServer(opts: { port: number; dataDir: string; keepData?: boolean; env?: Record<string, string> }): Promise<{
+  url: string;
+  output: () => string;
+  /** SIGTERM; resolves when the server has exited. */
+  stop: () => Promise<void>;
+  /** `kill -9` of the server and its workers (a crash): nothing gets to clean up. */
+  kill9: () => Promise<void>;
+  rssMb: () => number;
+}> {
   const child = spawn(process.execPath, ['e2e/server.mjs', ...(opts.keepData ? ['--keep-data'] : [])], {
     env: { ...process.env, E2E_PORT: String(opts.port), E2E_DATA_DIR: opts.dataDir, NEXT_TELEMETRY_DISABLED: '1', ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group, so kill9() reaches the server under the wrapper.
+    detached: true,
   });
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  const kill9 = async () => {
+    process.kill(-(child.pid as number), 'SIGKILL');
+    await exited;
+  };
+  const stop = async () => {
+    child.kill('SIGTERM');
+    await exited;
+  };
   let output = '';
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
   const url = `http://127.0.0.1:${opts.port}`;
-  for (let i = 0; i < 120; i++) {
-    if (await fetch(`${url}/agent.sh`).then((r) => r.ok, () => false)) return { url, output: () => output, stop: () => child.kill('SIGTERM'), rssMb: () => treeRssMb(child.pid as number) };
+  let gone = false;
+  void exited.then(() => (gone = true));
+  for (let i = 0; i < 120 && !gone; i++) {
+    if (await fetch(`${url}/agent.sh`).then((r) => r.ok, () => false)) return { url, output: () => output, stop, kill9, rssMb: () => treeRssMb(child.pid as number) };
     await new Promise((r) => setTimeout(r, 500));
   }
   child.kill('SIGTERM');

@@ -181,6 +181,36 @@ test('a 200,000-frame perf callchain is cut quickly, the server answering meanwh
   expect((await res.json()).warningDetails[0].message).toContain('cut to 1024');
 });
 
+test('a client trickling 1 KB at a time is cut with 408 (below TRACEFLEET_UPLOAD_MIN_KBPS), and uploads beside it go on', async () => {
+  const slow = new Promise<{ status: number; body: string; sentKb: number }>((resolve, reject) => {
+    let sentKb = 0;
+    const req = http.request(`${server.url}/api/captures/${id}/nodes/trickle`, { method: 'PUT', agent: false, headers: { 'content-type': 'application/octet-stream' } }, (res) => {
+      clearInterval(t);
+      const parts: Buffer[] = [];
+      res.on('data', (d: Buffer) => parts.push(d));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(parts).toString(), sentKb }));
+    });
+    req.on('error', reject);
+    // 4 KB/s, each write well within the idle limit: only the rate floor can stop it.
+    const line = Buffer.from(`${'app;main;work '.padEnd(1020, 'x')} 1\n`);
+    const t = setInterval(() => {
+      req.write(line);
+      sentKb++;
+    }, 250);
+  });
+  // Meanwhile a normal upload is received, parsed and stored.
+  const other = await put('beside-trickle', readFileSync(CLUSTER1[2] as string));
+  expect(other.status).toBe(201);
+  const cut = await slow;
+  expect(cut.status).toBe(408);
+  expect(JSON.parse(cut.body).error.code).toBe('too_slow');
+  // Within a few windows of 2 s, not at the hour-long deadline.
+  expect(cut.sentKb).toBeLessThan(40);
+  const nodes = (await (await fetch(`${server.url}/api/captures/${id}`)).json()).nodes.map((n: { name: string }) => n.name);
+  expect(nodes).toContain('beside-trickle');
+  expect(nodes).not.toContain('trickle');
+});
+
 test('fetching: a slow source times out (408), a client that leaves stops the download, upstream details stay private', async () => {
   test.setTimeout(120_000);
   let closedAt = 0;

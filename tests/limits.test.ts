@@ -2,7 +2,9 @@
  * Parsers cap what a hostile capture can make them hold: callchains past the depth cap are
  * counted, reported with the count, and never interned.
  */
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { CaptureTooLargeError, parseCapture } from '../lib/parse';
 import { MAX_FOLDED_DEPTH } from '../lib/parse/folded';
 import { MAX_STACK_DEPTH } from '../lib/parse/perf-script';
 import { fold, parseText } from './helpers';
@@ -25,5 +27,22 @@ describe('depth caps', () => {
     expect(r.profile.meta.warnings).toEqual([{ line: 3, message: `stack of 20000 frames cut to ${MAX_FOLDED_DEPTH}: the ${20_000 - MAX_FOLDED_DEPTH} innermost were dropped` }]);
     expect(r.profile.frames.length).toBe(MAX_FOLDED_DEPTH + 1);
     expect(fold(r).find((l) => l.endsWith(' 12'))?.split(';')).toHaveLength(1 + MAX_FOLDED_DEPTH);
+  });
+});
+
+describe('compression bombs', () => {
+  it('a gzip bomb sent in one piece (read ahead whole) is refused by its ratio, not after inflating it', async () => {
+    // 256 MB of tiny samples, about 1 MB of gzip, handed over as a single chunk.
+    const bomb = gzipSync(Buffer.from('a;b 1\n'.repeat(256 * 2 ** 20 / 6)), { level: 9 });
+    const err = await parseCapture([bomb], { file: 'bomb.gz', maxRatio: 200 }).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(CaptureTooLargeError);
+    expect((err as Error).message).toContain('compression bomb');
+    // Refused soon after the 64 MB it may inflate before the ratio counts, not at 200× the whole.
+    const soFar = Number(/gave (\d+) so far/.exec((err as Error).message)?.[1]);
+    expect(soFar).toBeGreaterThan(64 * 2 ** 20);
+    expect(soFar).toBeLessThan(72 * 2 ** 20);
   });
 });

@@ -108,12 +108,17 @@ async function* decompressed(source: ByteSource, opts: ReadOptions, stats: ReadS
   const first = head.length > 0 ? concat(head, headLen) : new Uint8Array(0);
   stats.gzip = first.length >= 2 && first[0] === GZIP_MAGIC[0] && first[1] === GZIP_MAGIC[1];
   let out: AsyncIterable<Uint8Array> = counted();
+  // Compressed bytes the inflater has taken in: the ratio is measured against them, not against
+  // what was read ahead into its queue (a whole small bomb can be read before it inflates).
+  let consumed = () => stats.bytesIn;
   if (stats.gzip) {
     // node:zlib inflates several times faster than the web DecompressionStream; it also reads
     // concatenated gzip members (`cat a.gz b.gz`), as gunzip does.
     // pipeline(), not pipe(): when the reader stops (a parse error, a limit), every stage is
     // destroyed and the source generator closed, instead of reading on into a closed upload.
-    out = pipeline(Readable.from(counted()), createGunzip({ chunkSize: GUNZIP_CHUNK_BYTES }), () => undefined);
+    const gunzip = createGunzip({ chunkSize: GUNZIP_CHUNK_BYTES });
+    consumed = () => gunzip.bytesWritten;
+    out = pipeline(Readable.from(counted()), gunzip, () => undefined);
   }
   const max = opts.maxBytes ?? Infinity;
   const ratio = opts.maxRatio ?? Infinity;
@@ -121,8 +126,8 @@ async function* decompressed(source: ByteSource, opts: ReadOptions, stats: ReadS
     for await (const chunk of out) {
       stats.bytesOut += chunk.length;
       if (stats.bytesOut > max) throw new CaptureTooLargeError(opts.file, max);
-      if (stats.gzip && stats.bytesOut > RATIO_GRACE && stats.bytesOut > ratio * stats.bytesIn)
-        throw new CaptureTooLargeError(opts.file, max, `gzip data inflates more than ${ratio}× (${stats.bytesIn} bytes gave ${stats.bytesOut} so far): refused as a compression bomb (TRACEFLEET_MAX_GZIP_RATIO)`);
+      if (stats.gzip && stats.bytesOut > RATIO_GRACE && stats.bytesOut > ratio * consumed())
+        throw new CaptureTooLargeError(opts.file, max, `gzip data inflates more than ${ratio}× (${consumed()} bytes gave ${stats.bytesOut} so far): refused as a compression bomb (TRACEFLEET_MAX_GZIP_RATIO)`);
       yield chunk;
     }
   } catch (err) {

@@ -16,12 +16,16 @@ const Env = z.object({
   /** Uploads (and fetches) received at once, in all and per client: 429 with Retry-After past them. */
   TRACEFLEET_MAX_UPLOADS: z.coerce.number().int().positive().default(16),
   TRACEFLEET_MAX_UPLOADS_PER_CLIENT: z.coerce.number().int().positive().default(4),
-  /** An upload must end within this many seconds, and never go this many without a byte: 408. */
+  /** An upload must end within this many seconds, and never go this many without a byte (nor below the rate under): 408. */
   TRACEFLEET_UPLOAD_DEADLINE_S: z.coerce.number().positive().default(3600),
   TRACEFLEET_UPLOAD_IDLE_S: z.coerce.number().positive().default(60),
+  /** Slowest average rate over any TRACEFLEET_UPLOAD_IDLE_S window of an upload, in KB/s: 408 below it (0: no floor). */
+  TRACEFLEET_UPLOAD_MIN_KBPS: z.coerce.number().min(0).default(8),
   /** Query workers (0: queries run in the server process); default the cores, at most 4. */
   TRACEFLEET_QUERY_WORKERS: z.coerce.number().int().min(0).max(64).optional(),
-  /** Heap of each query worker: a query past it ends with 507 and the worker is replaced. */
+  /** Ingest workers that parse uploads (0: in the server process); default the cores. */
+  TRACEFLEET_INGEST_WORKERS: z.coerce.number().int().min(0).max(64).optional(),
+  /** Heap of each query or ingest worker: a query or upload past it ends with 507 and the worker is replaced. */
   TRACEFLEET_WORKER_MEMORY_MB: z.coerce.number().int().min(64).default(4096),
   /** A query past this many seconds is stopped: 503. */
   TRACEFLEET_QUERY_TIMEOUT_S: z.coerce.number().positive().default(120),

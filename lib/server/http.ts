@@ -58,6 +58,7 @@ export function toHttpError(err: unknown): HttpError {
     case 'ModelLimitError':
       return new HttpError(422, 'too_complex', `capture is too complex to index: ${e.message ?? ''}`);
   }
+  if (e.code === 'ENOSPC' || e.code === 'EDQUOT' || e.code === 'SQLITE_FULL') return new HttpError(507, 'disk_full', 'the server ran out of disk space while storing this upload; nothing stored before it was lost');
   if (isClientAbort(err)) return new HttpError(400, 'aborted', 'the upload was interrupted before it ended');
   return new HttpError(500, 'internal', 'internal error');
 }

@@ -1,22 +1,12 @@
 import type { SourceSummary } from '../api/schemas';
 import { sourceKind } from '../api/sources';
-import { parseCapture } from '../parse';
-import { recordCount, recordedEvents } from '../profile/select';
 import type { ByteSource } from '../parse/lines';
-import type { SourceUpload } from '../store';
 import { serverEnv } from './env';
 import { HttpError, toHttpError } from './http';
+import { startParseJob } from './ingest-pool';
 import { acquireUploadSlot, modelLimits, withDeadlines } from './limits';
 import { liveHub } from './live';
 import { getStore } from './store';
-
-/** Writes each chunk to the upload before the parser sees it. */
-async function* through(body: AsyncIterable<Uint8Array>, upload: SourceUpload): AsyncGenerator<Uint8Array> {
-  for await (const value of body) {
-    await upload.write(value);
-    yield value;
-  }
-}
 
 /** What is left of a refused request body is read (and dropped) up to this much, so the client gets the answer instead of a reset connection. */
 const DRAIN_BYTES = 64 * 1024 * 1024;
@@ -76,37 +66,47 @@ export async function ingestSource(
     throw err;
   });
   const live = liveHub().begin(captureId, node, source);
+  const job = startParseJob({ file: opts.fileName ?? node, arch: opts.arch, maxBytes: env.TRACEFLEET_MAX_NODE_BYTES, maxRatio: env.TRACEFLEET_MAX_GZIP_RATIO, limits: modelLimits() });
   try {
     const bytes = withDeadlines(body, canceller(body), {
       maxBytes: quota - used,
       tooMuch: () => new HttpError(507, 'quota_exceeded', `this upload would take the server past its ${env.TRACEFLEET_QUOTA_GB} GB (TRACEFLEET_QUOTA_GB)`),
     });
-    const { profile, format, stats } = await parseCapture(through(bytes, upload), {
-      file: opts.fileName ?? node,
-      maxBytes: env.TRACEFLEET_MAX_NODE_BYTES,
-      maxRatio: env.TRACEFLEET_MAX_GZIP_RATIO,
-      limits: modelLimits(),
-      arch: opts.arch,
-      onBytes: live.bytes,
-    });
+    // Each chunk goes to the store (raw) and to the parser (a worker) at once; the parser's
+    // failure (a parse error, a limit) ends the upload without waiting for the rest.
+    let received = 0;
+    const stop = job.result.then(
+      () => false,
+      () => true,
+    );
+    let failed = false;
+    void stop.then((f) => (failed = f));
+    for await (const chunk of bytes) {
+      if (failed) break;
+      await Promise.all([upload.write(chunk), job.push(chunk)]);
+      received += chunk.length;
+      live.bytes(received);
+    }
+    job.end();
+    const { info, encoded } = await job.result;
     live.parsing();
-    if (stats.bytesIn === 0) throw new HttpError(400, 'empty_body', 'the request body is empty: send the capture as the body (curl --data-binary @file)');
-    const { meta } = profile;
-    const kind = sourceKind(format.id, recordedEvents(profile));
+    if (info.bytesIn === 0) throw new HttpError(400, 'empty_body', 'the request body is empty: send the capture as the body (curl --data-binary @file)');
+    const { meta } = info;
+    const kind = sourceKind(info.format, info.recorded);
     const startNs = meta.clock.originSec * 1e9 + meta.clock.originNsOfSec;
-    const summary = await upload.commit(profile, {
+    const summary = await upload.commit(encoded, {
       name: source ?? kind,
       kind,
-      format: format.id,
-      gzip: stats.gzip,
-      bytes: stats.bytesIn,
-      textBytes: stats.bytesOut,
+      format: info.format,
+      gzip: info.gzip,
+      bytes: info.bytesIn,
+      textBytes: info.bytesOut,
       lines: meta.lines,
-      samples: recordCount(profile),
-      syscalls: profile.syscalls.length,
-      slices: profile.sched.length,
-      runq: profile.runq.length,
-      events: profile.eventTypes.filter((e) => e.samples > 0).map((e) => (e.derived ? { name: e.name, samples: e.samples, derived: true } : { name: e.name, samples: e.samples })),
+      samples: info.records,
+      syscalls: info.syscalls,
+      slices: info.slices,
+      runq: info.runq,
+      events: info.events,
       startNs,
       endNs: startNs + meta.durationNs,
       clock: meta.clock.kind,
@@ -118,6 +118,7 @@ export async function ingestSource(
     live.ready(summary.name);
     return summary;
   } catch (err) {
+    job.cancel();
     await upload.abort();
     await drain(body);
     const h = toHttpError(err);

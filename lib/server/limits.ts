@@ -48,45 +48,71 @@ export function acquireUploadSlot(client: string): { release: () => void } {
 }
 
 /**
- * The bytes of an upload with its deadlines: the whole body within TRACEFLEET_UPLOAD_DEADLINE_S,
- * and never TRACEFLEET_UPLOAD_IDLE_S without a byte (408 either way, and `cancel` stops the
- * source), and at most `maxBytes` in all (`tooMuch` says what to answer past it).
+ * The bytes of an upload with its deadlines (408 past any of them, and `cancel` stops the
+ * source): the whole body within TRACEFLEET_UPLOAD_DEADLINE_S; never TRACEFLEET_UPLOAD_IDLE_S
+ * without a byte; and, over any such window, at least TRACEFLEET_UPLOAD_MIN_KBPS on average, so
+ * a client trickling bytes cannot hold an upload slot. Only time spent waiting for the client
+ * counts towards the last two (not time the server takes to store and parse what came). At
+ * most `maxBytes` in all (`tooMuch` says what to answer past it). One timer per upload checks
+ * all of it, a few times per window.
  */
 export async function* withDeadlines(source: ByteSource, cancel: () => void, limit?: { maxBytes: number; tooMuch: () => HttpError }): AsyncGenerator<Uint8Array> {
   const env = serverEnv();
-  const deadline = Date.now() + env.TRACEFLEET_UPLOAD_DEADLINE_S * 1000;
+  const started = Date.now();
+  const windowMs = env.TRACEFLEET_UPLOAD_IDLE_S * 1000;
+  const minBytes = env.TRACEFLEET_UPLOAD_MIN_KBPS * 1024 * env.TRACEFLEET_UPLOAD_IDLE_S;
   const it = iterate(source);
   let received = 0;
+  let lastByte = started;
+  // Bytes received by each tick's time (client time only): the window's start is marks[0].
+  const marks: { t: number; n: number }[] = [{ t: started, n: 0 }];
+  let waiting = true;
+  let stop!: (err: HttpError) => void;
+  const stopped = new Promise<never>((_, reject) => (stop = reject));
+  stopped.catch(() => undefined);
+  const check = () => {
+    const now = Date.now();
+    let err: HttpError | null = null;
+    if (now - started >= env.TRACEFLEET_UPLOAD_DEADLINE_S * 1000) err = new HttpError(408, 'timeout', `the upload did not end within ${env.TRACEFLEET_UPLOAD_DEADLINE_S} s (TRACEFLEET_UPLOAD_DEADLINE_S)`);
+    else if (waiting) {
+      marks.push({ t: now, n: received });
+      while (marks.length > 1 && now - (marks[1] as { t: number }).t >= windowMs) marks.shift();
+      const from = marks[0] as { t: number; n: number };
+      if (now - lastByte >= windowMs) err = new HttpError(408, 'timeout', `no bytes arrived for ${env.TRACEFLEET_UPLOAD_IDLE_S} s (TRACEFLEET_UPLOAD_IDLE_S)`);
+      else if (now - from.t >= windowMs && received - from.n < minBytes)
+        err = new HttpError(408, 'too_slow', `the upload sent less than ${env.TRACEFLEET_UPLOAD_MIN_KBPS} KB/s over ${env.TRACEFLEET_UPLOAD_IDLE_S} s (TRACEFLEET_UPLOAD_MIN_KBPS)`);
+    }
+    if (err) {
+      clearInterval(timer);
+      cancel();
+      stop(err);
+    }
+  };
+  const timer = setInterval(check, Math.max(20, Math.min(1000, windowMs / 4)));
   try {
     for (;;) {
-      const left = deadline - Date.now();
-      const wait = Math.min(env.TRACEFLEET_UPLOAD_IDLE_S * 1000, left);
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => {
-          cancel();
-          reject(
-            left <= env.TRACEFLEET_UPLOAD_IDLE_S * 1000
-              ? new HttpError(408, 'timeout', `the upload did not end within ${env.TRACEFLEET_UPLOAD_DEADLINE_S} s (TRACEFLEET_UPLOAD_DEADLINE_S)`)
-              : new HttpError(408, 'timeout', `no bytes arrived for ${env.TRACEFLEET_UPLOAD_IDLE_S} s (TRACEFLEET_UPLOAD_IDLE_S)`),
-          );
-        }, Math.max(0, wait));
-      });
-      let r: IteratorResult<Uint8Array>;
-      try {
-        r = await Promise.race([it.next(), timeout]);
-      } finally {
-        clearTimeout(timer);
-      }
+      const r = await Promise.race([it.next(), stopped]);
       if (r.done) return;
       received += r.value.length;
       if (limit && received > limit.maxBytes) {
         cancel();
         throw limit.tooMuch();
       }
+      // The time the consumer holds a chunk is the server's, not the client's: the clock of
+      // the idle and rate checks stops meanwhile.
+      const held = Date.now();
+      lastByte = held;
+      waiting = false;
       yield r.value;
+      const d = Date.now() - held;
+      waiting = true;
+      if (d > 0) {
+        lastByte += d;
+        for (const m of marks) m.t += d;
+      }
     }
   } finally {
+    clearInterval(timer);
     // Lets go of the source (a web stream's reader lock) when the reader stops early.
     void it.return(undefined).catch(() => undefined);
   }

@@ -20,6 +20,11 @@ export async function applyRetention(now = Date.now()): Promise<number> {
 /** What the server says when it starts, and the hourly retention sweep. */
 export function startServerTasks(): void {
   const env = serverEnv();
+  // The store opens now, not at the first request: a folder another server holds is an error at start.
+  getStore().catch((err: unknown) => {
+    console.error(`tracefleet: cannot open the store: ${(err as Error).message}`);
+    process.exit(1);
+  });
   if (!env.TRACEFLEET_TOKEN) {
     console.warn('tracefleet: TRACEFLEET_TOKEN is not set: writes are open — anyone who can reach this server can create, upload to, rename and delete captures, and list them all.');
   } else {

@@ -1,13 +1,15 @@
-import { mkdir, mkdtemp, readdir, stat, writeFile } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { mkdir, mkdtemp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { gzipSync } from 'node:zlib';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { parseText, readText } from '../../tests/helpers';
 import { CORPUS } from '../../tests/corpus';
 import { encodeProfile } from '../profile/serialize';
 import { captureStoreContract, newSource } from './contract';
-import { DiskStore } from './disk-store';
+import { DiskStore, StoreLockedError } from './disk-store';
 
 const profiles = await Promise.all(
   ['real/cluster1/node-c.perf.txt', 'speedscope/sample/profiles/linux-perf/forks.linux-perf.txt'].map(async (f) => (await parseText(readText(path.join(CORPUS, f)))).profile),
@@ -39,6 +41,49 @@ captureStoreContract('DiskStore (SQLite + files, on a real disk)', {
 });
 
 describe('DiskStore files', () => {
+  it('one server per data folder: a second one is refused while the first runs; a crashed one’s lock is taken over', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'tracefleet-store-'));
+    const first = await DiskStore.open(dir);
+    const second = path.join(dir, 'copy');
+    await mkdir(second);
+    // Another live process holds the folder (this test's parent stands in for it).
+    await writeFile(path.join(second, 'tracefleet.lock'), String(process.ppid));
+    await expect(DiskStore.open(second)).rejects.toThrow(StoreLockedError);
+    // A process that is gone: its lock is stale.
+    const gone = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']).stdout.toString();
+    await writeFile(path.join(second, 'tracefleet.lock'), gone);
+    const taken = await DiskStore.open(second);
+    expect(await readFile(path.join(second, 'tracefleet.lock'), 'utf8')).toBe(String(process.pid));
+    await taken.close();
+    await first.close();
+    // Closed: the folder is free again.
+    await (await DiskStore.open(dir)).close();
+  });
+
+  it('keeps plain text uploads compressed and gzip ones as sent, and gives back exactly what was sent', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'tracefleet-store-'));
+    const s = await DiskStore.open(dir);
+    const c = await s.createCapture('c');
+    const text = Buffer.from(readText(path.join(CORPUS, 'real/cluster1/node-c.perf.txt')));
+    const gz = gzipSync(text);
+    for (const [node, body] of [['plain', text], ['gz', gz]] as const) {
+      const up = await s.beginSourceUpload(c.id, node);
+      // In odd pieces, the first one shorter than the two bytes that tell gzip apart.
+      for (let off = 0, n = 1; off < body.length; off += n, n = n * 3 + 1) await up.write(body.subarray(off, off + n));
+      await up.commit(profiles[0]!, newSource('perf', body.length));
+    }
+    const files = await readdir(path.join(dir, 'blobs', c.id));
+    const rawSize = async (node: string) => (await stat(path.join(dir, 'blobs', c.id, files.find((f) => f.startsWith(`${node}~`) && f.endsWith('.raw'))!))).size;
+    expect(await rawSize('plain')).toBeLessThan(text.length / 5);
+    expect(await rawSize('gz')).toBe(gz.length);
+    for (const [node, body] of [['plain', text], ['gz', gz]] as const) {
+      const raw = await s.openRaw(c.id, node, 'perf');
+      expect(raw?.bytes).toBe(body.length);
+      expect(Buffer.from(await new Response(raw!.stream).arrayBuffer()).equals(body)).toBe(true);
+    }
+    await s.close();
+  });
+
   it('removes files that no row points at when it opens (left by a crash mid-commit)', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'tracefleet-store-'));
     const s = await DiskStore.open(dir);

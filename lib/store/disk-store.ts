@@ -1,11 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readdir, readFile, rename, rm, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { mkdir, open, readdir, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import Database from 'better-sqlite3';
 import { SourceSummary as SourceSummarySchema } from '../api/schemas';
 import { sourceKind } from '../api/sources';
 import { decodeProfile, encodeProfile } from '../profile/serialize';
+import { rawStream, rawWriter, writeAll, type RawEncoding } from './raw-file';
 import type { Profile } from '../profile/types';
 import { NotFoundError, type CaptureListItem, type CaptureRecord, type CaptureStore, type NodeSummary, type SourceSummary, type SourceUpload, type TokenRecord } from './types';
 
@@ -26,6 +28,10 @@ interface SourceRow {
   /** File name stem of the source's blobs inside the capture's folder. */
   stem: string;
   summary: string;
+  /** How the raw upload is stored (schema 4; null before: as sent). */
+  raw_encoding?: RawEncoding | null;
+  /** Bytes that were sent (schema 4; null before: the raw file's size). */
+  raw_bytes?: number | null;
 }
 
 interface TokenRow {
@@ -38,7 +44,7 @@ interface TokenRow {
 }
 
 /** Schema version of the database; older ones are migrated when the store opens. */
-const SCHEMA_VERSION = 3;
+const SCHEMA_VERSION = 4;
 
 /**
  * The embedded default store: capture metadata in SQLite (one transaction per change), raw
@@ -81,6 +87,8 @@ export class DiskStore implements CaptureStore {
         stem TEXT NOT NULL,
         summary TEXT NOT NULL,
         stored_bytes INTEGER NOT NULL DEFAULT 0,
+        raw_encoding TEXT NOT NULL DEFAULT 'identity',
+        raw_bytes INTEGER,
         PRIMARY KEY (capture_id, node, name)
       );
       CREATE TABLE IF NOT EXISTS tokens (
@@ -104,6 +112,8 @@ export class DiskStore implements CaptureStore {
       // 2 → 3: bytes kept per source (filled in from the files by sweep()).
       const columns = this.db.prepare('PRAGMA table_info(sources)').all() as { name: string }[];
       if (!columns.some((c) => c.name === 'stored_bytes')) this.db.exec('ALTER TABLE sources ADD COLUMN stored_bytes INTEGER NOT NULL DEFAULT 0');
+      // 3 → 4: raw uploads may be stored compressed (older ones are as sent).
+      if (!columns.some((c) => c.name === 'raw_encoding')) this.db.exec("ALTER TABLE sources ADD COLUMN raw_encoding TEXT NOT NULL DEFAULT 'identity'; ALTER TABLE sources ADD COLUMN raw_bytes INTEGER");
       const hasNodes = this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'nodes'").get();
       if (hasNodes) {
         const rows = this.db.prepare('SELECT capture_id, name, version, summary FROM nodes').all() as { capture_id: string; name: string; version: string; summary: string }[];
@@ -130,6 +140,8 @@ export class DiskStore implements CaptureStore {
 
   static async open(dir: string): Promise<DiskStore> {
     await mkdir(path.join(dir, 'blobs'), { recursive: true });
+    // One writer per folder: the start-up clean-up below would delete another server's uploads in flight.
+    await lockFolder(dir);
     await rm(path.join(dir, 'tmp'), { recursive: true, force: true });
     await mkdir(path.join(dir, 'tmp'), { recursive: true });
     const store = new DiskStore(dir);
@@ -189,6 +201,7 @@ export class DiskStore implements CaptureStore {
     const rawTmp = `${base}.raw`;
     const profileTmp = `${base}.profile`;
     const fh = await open(rawTmp, 'wx');
+    const raw = rawWriter(fh);
     let closed = false;
     const closeRaw = async () => {
       if (!closed) {
@@ -199,12 +212,12 @@ export class DiskStore implements CaptureStore {
     return {
       write: async (chunk) => {
         // After commit or abort there is nothing to write to (a reader may still be draining).
-        if (!closed) await writeAll(fh, chunk);
+        if (!closed) await raw.write(chunk);
       },
       commit: async (profile, partial) => {
-        await fh.sync();
+        const { encoding, bytes: rawBytes } = await raw.finish();
         await closeRaw();
-        await writeFileSynced(profileTmp, encodeProfile(profile));
+        await writeFileSynced(profileTmp, Array.isArray(profile) ? profile : encodeProfile(profile as Profile));
         const source = partial.name;
         const version = newVersion();
         const stem = `${node}~${source}~${version}`;
@@ -223,10 +236,10 @@ export class DiskStore implements CaptureStore {
             const old = this.sourceRow(captureId, node, source);
             this.db
               .prepare(
-                `INSERT INTO sources (capture_id, node, name, version, stem, summary, stored_bytes) VALUES (?, ?, ?, ?, ?, ?, ?)
-                 ON CONFLICT (capture_id, node, name) DO UPDATE SET version = excluded.version, stem = excluded.stem, summary = excluded.summary, stored_bytes = excluded.stored_bytes`,
+                `INSERT INTO sources (capture_id, node, name, version, stem, summary, stored_bytes, raw_encoding, raw_bytes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                 ON CONFLICT (capture_id, node, name) DO UPDATE SET version = excluded.version, stem = excluded.stem, summary = excluded.summary, stored_bytes = excluded.stored_bytes, raw_encoding = excluded.raw_encoding, raw_bytes = excluded.raw_bytes`,
               )
-              .run(captureId, node, source, version, stem, JSON.stringify(summary), storedBytes);
+              .run(captureId, node, source, version, stem, JSON.stringify(summary), storedBytes, encoding, rawBytes);
             return old?.stem;
           })();
         } catch (err) {
@@ -237,6 +250,7 @@ export class DiskStore implements CaptureStore {
         return summary;
       },
       abort: async () => {
+        await raw.abort();
         await closeRaw().catch(() => undefined);
         await unlink(rawTmp).catch(() => undefined);
         await unlink(profileTmp).catch(() => undefined);
@@ -268,9 +282,12 @@ export class DiskStore implements CaptureStore {
         throw err;
       });
       if (!fh) continue;
-      const { size } = await fh.stat();
-      const stream = Readable.toWeb(fh.createReadStream({ autoClose: true })) as ReadableStream<Uint8Array>;
-      return { stream, bytes: size, gzip: parseSummary(row).gzip };
+      const summary = parseSummary(row);
+      const encoding = row.raw_encoding ?? 'identity';
+      // Stored as sent before schema 4: the file's size is what was sent.
+      const bytes = row.raw_bytes ?? (await fh.stat()).size;
+      const stream = Readable.toWeb(rawStream(fh.createReadStream({ autoClose: true }), encoding)) as ReadableStream<Uint8Array>;
+      return { stream, bytes, gzip: summary.gzip };
     }
   }
 
@@ -311,6 +328,7 @@ export class DiskStore implements CaptureStore {
 
   async close(): Promise<void> {
     this.db.close();
+    if (!this.readOnly) await unlink(path.join(this.dir, LOCK_FILE)).catch(() => undefined);
   }
 
   private sourceRow(captureId: string, node: string, source: string): SourceRow | undefined {
@@ -384,14 +402,6 @@ function parseSummary(row: SourceRow): SourceSummary {
   return SourceSummarySchema.parse(JSON.parse(row.summary));
 }
 
-async function writeAll(fh: FileHandle, chunk: Uint8Array): Promise<void> {
-  let off = 0;
-  while (off < chunk.length) {
-    const { bytesWritten } = await fh.write(chunk, off, chunk.length - off);
-    off += bytesWritten;
-  }
-}
-
 async function writeFileSynced(file: string, parts: readonly Uint8Array[]): Promise<void> {
   const fh = await open(file, 'wx');
   try {
@@ -399,6 +409,50 @@ async function writeFileSynced(file: string, parts: readonly Uint8Array[]): Prom
     await fh.sync();
   } finally {
     await fh.close();
+  }
+}
+
+const LOCK_FILE = 'tracefleet.lock';
+
+/** Another server (a live process) writes to this data folder. */
+export class StoreLockedError extends Error {
+  constructor(dir: string, pid: number) {
+    super(`the data folder ${dir} is in use by another tracefleet server (pid ${pid}); stop it, or give this one its own TRACEFLEET_DATA_DIR (several servers on one store need TRACEFLEET_DATABASE_URL)`);
+    this.name = 'StoreLockedError';
+  }
+}
+
+/** Takes the folder's lock file (holding this process's pid); a lock left by a process that is gone (a crash) is taken over. */
+async function lockFolder(dir: string): Promise<void> {
+  const file = path.join(dir, LOCK_FILE);
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      await writeFile(file, String(process.pid), { flag: 'wx' });
+      return;
+    } catch (err) {
+      if ((err as { code?: string }).code !== 'EEXIST') throw err;
+    }
+    const pid = Number((await readFile(file, 'utf8').catch(() => '')).trim());
+    if (pid === process.pid) return;
+    if (Number.isInteger(pid) && pid > 0 && alive(pid)) throw new StoreLockedError(dir, pid);
+    await unlink(file).catch(() => undefined);
+  }
+  throw new Error(`could not take the lock ${file}`);
+}
+
+/** Whether a process runs (a zombie — killed, not yet reaped — does not). */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch (err) {
+    return (err as { code?: string }).code === 'EPERM';
+  }
+  try {
+    // /proc/PID/stat: "pid (comm) state …"; the command may hold spaces and parentheses.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return true; // no /proc (not Linux): the signal said it runs
   }
 }
 

@@ -30,7 +30,8 @@ export type NewSource = Omit<SourceSummary, 'uploadedAt' | 'version' | 'node'>;
  */
 export interface SourceUpload {
   write(chunk: Uint8Array): Promise<void>;
-  commit(profile: Profile, summary: NewSource): Promise<SourceSummary>;
+  /** Commits the source: its profile, or the profile already encoded (serialize.ts) by a worker. */
+  commit(profile: Profile | readonly Uint8Array[], summary: NewSource): Promise<SourceSummary>;
   abort(): Promise<void>;
 }
 

@@ -1,9 +1,12 @@
 /**
- * A query worker: answers one query at a time for the server process (lib/server/pool.ts),
- * reading the store on its own read-only connection and keeping its own caches.
+ * A worker of the server process: a query worker answers one query at a time
+ * (lib/server/pool.ts), reading the store on its own read-only connection and keeping its own
+ * caches; an ingest worker parses uploads (lib/server/ingest-pool.ts), each on its own port.
  */
-import { parentPort } from 'node:worker_threads';
+import { parentPort, type MessagePort } from 'node:worker_threads';
 import { toHttpError } from '../http';
+import { serveParseJob } from '../ingest-pool';
+import type { ParseJobOptions } from '../parse-job';
 import { runHere, type QueryName } from '../queries';
 
 interface Task {
@@ -12,13 +15,19 @@ interface Task {
   args: unknown[];
 }
 
-parentPort?.on('message', (task: Task) => {
+const errorOf = (err: unknown) => {
+  const h = toHttpError(err);
+  if (h.code === 'internal') console.error('tracefleet: failed in a worker', err);
+  return { status: h.status, code: h.code, message: h.message, extra: h.extra };
+};
+
+parentPort?.on('message', (task: Task | { ingest: { port: MessagePort; opts: ParseJobOptions } }) => {
+  if ('ingest' in task) {
+    serveParseJob(task.ingest.port, task.ingest.opts, errorOf);
+    return;
+  }
   runHere(task.name, task.args as never).then(
     (result) => parentPort?.postMessage({ id: task.id, ok: true, result }),
-    (err: unknown) => {
-      const h = toHttpError(err);
-      if (h.code === 'internal') console.error('tracefleet: query failed in a worker', err);
-      parentPort?.postMessage({ id: task.id, ok: false, error: { status: h.status, code: h.code, message: h.message, extra: h.extra } });
-    },
+    (err: unknown) => parentPort?.postMessage({ id: task.id, ok: false, error: errorOf(err) }),
   );
 });

@@ -1,0 +1,195 @@
+/**
+ * Ingest end to end, against the built app (server.mjs) with its ingest workers: uploads with
+ * curl, the first flame graph after them, the server's peak memory, parallel uploads, and what
+ * is kept on disk; each with a same-run baseline (curl into a server that drops the bytes;
+ * FlameGraph's Perl scripts on the same file when a checkout is at hand).
+ *
+ *   TRACEFLEET_FLAMEGRAPH_DIR  a FlameGraph checkout (stackcollapse-perf.pl, flamegraph.pl);
+ *                              default ../flamegraph beside this checkout; rows skipped without it
+ *   TRACEFLEET_BENCH_GB=1      size of the large upload (0 skips it)
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { createReadStream, existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { parseCapture } from '../lib/parse';
+import { CORPUS } from '../tests/corpus';
+import { treeRssMb } from '../e2e/helpers';
+
+const ROOT = path.resolve(__dirname, '..');
+const DIR = path.join(ROOT, '.bench');
+const PORT = 3352;
+const BASE = `http://127.0.0.1:${PORT}`;
+const FLAMEGRAPH = process.env.TRACEFLEET_FLAMEGRAPH_DIR ?? path.resolve(ROOT, '../flamegraph');
+const TOOLS = path.join(CORPUS, '../tools/make-bench-input.sh');
+
+type Row = (name: string, value: string, note?: string) => void;
+
+const spread = (xs: number[], unit = 's', digits = 2) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return `best ${s[0]?.toFixed(digits)} ${unit}, median ${s[Math.floor(s.length / 2)]?.toFixed(digits)} ${unit}, slowest ${s[s.length - 1]?.toFixed(digits)} ${unit} (${s.length} runs)`;
+};
+
+/** `curl -T file url` (a PUT); the status and curl's own total time in seconds. */
+function curlPut(file: string, url: string): { status: number; seconds: number } {
+  const out = execFileSync('curl', ['-sS', '-T', file, '-o', '/dev/null', '-w', '%{http_code} %{time_total}', url], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  const [status, seconds] = out.trim().split(' ');
+  return { status: Number(status), seconds: Number(seconds) };
+}
+
+async function waitFor(url: string, ms: number): Promise<void> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (await fetch(url).then((r) => r.ok, () => false)) return;
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  throw new Error(`server did not answer ${url}`);
+}
+
+async function newCapture(name: string): Promise<string> {
+  const res = await fetch(`${BASE}/api/captures`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name }) });
+  return ((await res.json()) as { id: string }).id;
+}
+
+/** Samples the server's resident memory (all its threads and children) until stopped; the peak in MB. */
+function rssSampler(pid: number): { stop: () => number } {
+  let peak = treeRssMb(pid);
+  const t = setInterval(() => (peak = Math.max(peak, treeRssMb(pid))), 50);
+  return {
+    stop: () => {
+      clearInterval(t);
+      return Math.max(peak, treeRssMb(pid));
+    },
+  };
+}
+
+function input(mb: number, name: string): string {
+  const file = path.join(DIR, name);
+  if (!existsSync(file)) execFileSync('bash', [TOOLS, '-s', String(mb), '-o', file], { stdio: 'inherit' });
+  return file;
+}
+
+/** An strace -f log of about `mb` MB: the cluster1 logs repeated. */
+function straceInput(mb: number): string {
+  const file = path.join(DIR, `bench-${mb}mb.strace.txt`);
+  if (existsSync(file)) return file;
+  const parts = ['a', 'b', 'c', 'd'].map((n) => readFileSync(path.join(CORPUS, `real/cluster1/node-${n}.strace.txt`)));
+  const bufs: Buffer[] = [];
+  let size = 0;
+  for (let i = 0; size < mb * 1e6; i++) {
+    const p = parts[i % 4] as Buffer;
+    bufs.push(p);
+    size += p.length;
+  }
+  writeFileSync(file, Buffer.concat(bufs));
+  return file;
+}
+
+export async function ingestBench(row: Row, input200: string): Promise<void> {
+  console.log('\ningest, end to end (built app, curl -T on loopback)\n');
+  const mb200 = statSync(input200).size / 1e6;
+
+  // Baseline: the same curl into a server that only drops the bytes (the loopback + curl floor).
+  const sink = http.createServer((req, res) => {
+    req.on('data', () => undefined);
+    req.on('end', () => res.writeHead(201).end());
+  });
+  await new Promise<void>((r) => sink.listen(0, '127.0.0.1', r));
+  const sinkUrl = `http://127.0.0.1:${(sink.address() as AddressInfo).port}/x`;
+  const floor = [0, 1, 2].map(() => curlPut(input200, sinkUrl).seconds);
+  sink.close();
+  row(`baseline: curl -T into a discarding server`, `${(mb200 / Math.min(...floor)).toFixed(0)} MB/s`, `${mb200.toFixed(0)} MB; ${spread(floor)}`);
+
+  const dataDir = path.join(DIR, 'ingest-data');
+  rmSync(dataDir, { recursive: true, force: true });
+  const server = spawn(process.execPath, ['server.mjs'], {
+    cwd: ROOT,
+    env: { ...process.env, PORT: String(PORT), TRACEFLEET_HOST: '127.0.0.1', TRACEFLEET_DATA_DIR: dataDir, NEXT_TELEMETRY_DISABLED: '1', TRACEFLEET_MAX_UPLOADS_PER_CLIENT: '8' },
+    stdio: 'ignore',
+  });
+  const pid = server.pid as number;
+  try {
+    await waitFor(`${BASE}/api/captures`, 60_000);
+    const id = await newCapture('ingest bench');
+    const url = (node: string) => `${BASE}/api/captures/${id}/nodes/${node}`;
+
+    const puts: number[] = [];
+    const firsts: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const r = curlPut(input200, url(`n200-${i}`));
+      if (r.status !== 201) throw new Error(`upload answered ${r.status}`);
+      puts.push(r.seconds);
+      const t0 = performance.now();
+      const fg = await fetch(`${url(`n200-${i}`)}/flamegraph`);
+      await fg.arrayBuffer();
+      firsts.push(r.seconds + (performance.now() - t0) / 1000);
+    }
+    row(`PUT ${mb200.toFixed(0)} MB perf script → 201`, `${(mb200 / Math.min(...puts)).toFixed(0)} MB/s`, `${spread(puts)}; target ≤ 1.0 s`);
+    row(`  vs the discarding server`, `${(Math.min(...puts) / Math.min(...floor)).toFixed(2)}×`, 'of the transport floor');
+    row(`PUT + first flame graph, ${mb200.toFixed(0)} MB`, `${Math.min(...firsts).toFixed(2)} s`, spread(firsts));
+
+    const perl = path.join(FLAMEGRAPH, 'stackcollapse-perf.pl');
+    if (existsSync(perl)) {
+      const folded = path.join(DIR, 'perl.folded');
+      const t0 = performance.now();
+      execFileSync('bash', ['-c', `perl "${perl}" "${input200}" > "${folded}"`], { stdio: 'inherit' });
+      const tCollapse = (performance.now() - t0) / 1000;
+      execFileSync('bash', ['-c', `perl "${path.join(FLAMEGRAPH, 'flamegraph.pl')}" "${folded}" > "${path.join(DIR, 'perl.svg')}"`], { stdio: 'inherit' });
+      const tPerl = (performance.now() - t0) / 1000;
+      row(`  baseline: stackcollapse-perf.pl`, `${tCollapse.toFixed(1)} s`, `same file (${(mb200 / tCollapse).toFixed(0)} MB/s); tracefleet's PUT + graph is ${(tCollapse / Math.min(...firsts)).toFixed(1)}× faster (target ≥ 10×)`);
+      row(`  baseline: … | flamegraph.pl (an SVG)`, `${tPerl.toFixed(1)} s`, `${(tPerl / Math.min(...firsts)).toFixed(1)}× tracefleet's PUT + graph`);
+    } else {
+      row(`  baseline: stackcollapse-perf.pl | flamegraph.pl`, 'not run', `no FlameGraph checkout at ${FLAMEGRAPH} (TRACEFLEET_FLAMEGRAPH_DIR)`);
+    }
+
+    // Four uploads at once against one, same file: both cores busy (2× is the floor on two).
+    const one = curlPut(input200, url('solo')).seconds;
+    const rss4 = rssSampler(pid);
+    const t4 = performance.now();
+    const four = await Promise.all(
+      [0, 1, 2, 3].map(
+        (i) =>
+          new Promise<number>((resolve, reject) => {
+            const c = spawn('curl', ['-sS', '-T', input200, '-o', '/dev/null', '-w', '%{http_code}', url(`par-${i}`)]);
+            let out = '';
+            c.stdout.on('data', (d: Buffer) => (out += d.toString()));
+            c.on('exit', () => (out === '201' ? resolve(0) : reject(new Error(`parallel upload answered ${out}`))));
+          }),
+      ),
+    ).then(() => (performance.now() - t4) / 1000);
+    row(`4 × ${mb200.toFixed(0)} MB PUT at once`, `${four.toFixed(2)} s`, `${(four / one).toFixed(2)}× one upload (${one.toFixed(2)} s); target ≤ 2.3×; server peak RSS ${rss4.stop()} MB`);
+
+    const gb = Number(process.env.TRACEFLEET_BENCH_GB ?? 1);
+    if (gb > 0) {
+      const big = input(gb * 1000, `bench-${gb}gb.perf.txt`);
+      const mbBig = statSync(big).size / 1e6;
+      const before = treeRssMb(pid);
+      const rss = rssSampler(pid);
+      const r = curlPut(big, url('big'));
+      const peak = rss.stop();
+      if (r.status !== 201) throw new Error(`large upload answered ${r.status}`);
+      const t0 = performance.now();
+      await (await fetch(`${url('big')}/flamegraph`)).arrayBuffer();
+      const tFirst = (performance.now() - t0) / 1000;
+      row(`PUT ${mbBig.toFixed(0)} MB + first flame graph`, `${(r.seconds + tFirst).toFixed(1)} s`, `PUT ${r.seconds.toFixed(1)} s + graph ${tFirst.toFixed(1)} s; target ≤ 6 s`);
+      row(`  server peak RSS during that PUT`, `${peak} MB`, `${before} MB before it; target ≤ 600 MB`);
+      const blobs = path.join(dataDir, 'blobs', id);
+      const raw = readdirSync(blobs).find((f) => f.startsWith('big~') && f.endsWith('.raw')) as string;
+      const kept = statSync(path.join(blobs, raw)).size / 1e6;
+      row(`  raw bytes kept on disk`, `${kept.toFixed(0)} MB`, `${(mbBig / kept).toFixed(1)}× smaller than the ${mbBig.toFixed(0)} MB sent (target ≥ 5×); GET …/raw gives back the bytes sent`);
+    }
+  } finally {
+    server.kill('SIGTERM');
+  }
+
+  // The strace parser's heap on a large log, in this process (sampled while it parses).
+  const strace = straceInput(85);
+  const heap0 = process.memoryUsage().heapUsed;
+  let heapPeak = heap0;
+  const t = setInterval(() => (heapPeak = Math.max(heapPeak, process.memoryUsage().heapUsed)), 10);
+  const parsed = await parseCapture(createReadStream(strace, { highWaterMark: 1 << 20 }), { file: strace });
+  heapPeak = Math.max(heapPeak, process.memoryUsage().heapUsed);
+  clearInterval(t);
+  row(`heap parsing a ${(statSync(strace).size / 1e6).toFixed(0)} MB strace log`, `${((heapPeak - heap0) / 1e6).toFixed(0)} MB`, `peak above the start; ${parsed.profile.syscalls.length} syscalls; target ≤ 100 MB`);
+}
