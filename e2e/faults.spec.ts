@@ -74,6 +74,42 @@ test('kill -9 in the middle of a 200 MB upload: after restart the node has its p
   }
 });
 
+test('a 1 GB upload is held in bounded memory: the server stays under 800 MB while it streams in', async () => {
+  test.setTimeout(180_000);
+  const server = await startServer({ port: 3287, dataDir: '.e2e-data-faults-big' });
+  try {
+    const id = await newCapture(server, '1 GB');
+    const piece = perf('b');
+    const copies = Math.ceil(1e9 / piece.length);
+    let peak = server.rssMb();
+    const sampler = setInterval(() => (peak = Math.max(peak, server.rssMb())), 50);
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = http.request(`${server.url}/api/captures/${id}/nodes/big`, { method: 'PUT', agent: false, headers: { 'content-type': 'application/octet-stream', 'content-length': copies * piece.length } });
+      req.on('error', reject);
+      req.on('response', (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      let sent = 0;
+      const pump = () => {
+        while (sent < copies) {
+          sent++;
+          if (!req.write(piece)) return void req.once('drain', pump);
+        }
+        req.end();
+      };
+      pump();
+    }).finally(() => clearInterval(sampler));
+    expect(status).toBe(201);
+    // Before the fix of issue 11 every chunk of the body stayed reachable to the end: 1.5 GB here.
+    expect(peak).toBeLessThan(800);
+    const node = (await captureOf(server, id)).nodes[0];
+    expect(node?.sources[0]?.bytes).toBe(copies * piece.length);
+  } finally {
+    await server.stop();
+  }
+});
+
 test('20 uploads at once to 20 nodes of one capture: all 201, every folded export exact, nothing lost', async () => {
   test.setTimeout(180_000);
   const server = await startServer({ port: 3288, dataDir: '.e2e-data-faults-load', env: { TRACEFLEET_MAX_UPLOADS: '32', TRACEFLEET_MAX_UPLOADS_PER_CLIENT: '32' } });

@@ -147,11 +147,28 @@ class IngestPool {
 /** The same job in this process (no worker bundle: `next dev`, unit tests). */
 function localJob(opts: ParseJobOptions): ParseJob {
   const queue = new ChunkQueue();
+  // The same bound on bytes waiting for the parser as with a worker.
+  let queued = 0;
+  let room: (() => void) | null = null;
+  queue.onTake = (n) => {
+    queued -= n;
+    if (queued <= MAX_IN_FLIGHT / 2 && room) {
+      const r = room;
+      room = null;
+      r();
+    }
+  };
   const result = parseSource(queue, opts);
   result.catch(() => undefined);
+  const release = () => room?.();
+  result.then(release, release);
   return {
     result,
-    push: async (chunk) => queue.push(chunk.slice()),
+    push: async (chunk) => {
+      queue.push(chunk.slice());
+      queued += chunk.length;
+      if (queued > MAX_IN_FLIGHT) await new Promise<void>((r) => (room = r));
+    },
     end: () => queue.end(),
     cancel: () => queue.fail(new HttpError(400, 'aborted', 'the upload was cancelled')),
   };

@@ -10,6 +10,8 @@ import { getStore } from './store';
 
 /** What is left of a refused request body is read (and dropped) up to this much, so the client gets the answer instead of a reset connection. */
 const DRAIN_BYTES = 64 * 1024 * 1024;
+/** Bytes handed to the store and the parser at a time. */
+const PIECE_BYTES = 1 << 20;
 const DRAIN_MS = 10_000;
 
 async function drain(body: ByteSource): Promise<void> {
@@ -72,7 +74,7 @@ export async function ingestSource(
       maxBytes: quota - used,
       tooMuch: () => new HttpError(507, 'quota_exceeded', `this upload would take the server past its ${env.TRACEFLEET_QUOTA_GB} GB (TRACEFLEET_QUOTA_GB)`),
     });
-    // Each chunk goes to the store (raw) and to the parser (a worker) at once; the parser's
+    // Each piece goes to the store (raw) and to the parser (a worker) at once; the parser's
     // failure (a parse error, a limit) ends the upload without waiting for the rest.
     let received = 0;
     const stop = job.result.then(
@@ -81,12 +83,30 @@ export async function ingestSource(
     );
     let failed = false;
     void stop.then((f) => (failed = f));
+    // Gathered into 1 MB pieces first: the request arrives in ~64 KB chunks, and each piece
+    // costs the compressor, the file and the worker a hand-over (a third of the CPU, per chunk).
+    let piece = new Uint8Array(PIECE_BYTES);
+    let filled = 0;
+    const handOver = async (bytes: Uint8Array) => {
+      await Promise.all([upload.write(bytes), job.push(bytes)]);
+    };
     for await (const chunk of bytes) {
       if (failed) break;
-      await Promise.all([upload.write(chunk), job.push(chunk)]);
+      for (let off = 0; off < chunk.length; ) {
+        const n = Math.min(chunk.length - off, PIECE_BYTES - filled);
+        piece.set(chunk.subarray(off, off + n), filled);
+        filled += n;
+        off += n;
+        if (filled === PIECE_BYTES) {
+          await handOver(piece);
+          piece = new Uint8Array(PIECE_BYTES);
+          filled = 0;
+        }
+      }
       received += chunk.length;
       live.bytes(received);
     }
+    if (filled > 0 && !failed) await handOver(piece.subarray(0, filled));
     job.end();
     const { info, encoded } = await job.result;
     live.parsing();

@@ -67,9 +67,15 @@ export async function* withDeadlines(source: ByteSource, cancel: () => void, lim
   // Bytes received by each tick's time (client time only): the window's start is marks[0].
   const marks: { t: number; n: number }[] = [{ t: started, n: 0 }];
   let waiting = true;
-  let stop!: (err: HttpError) => void;
-  const stopped = new Promise<never>((_, reject) => (stop = reject));
-  stopped.catch(() => undefined);
+  // Why the upload was stopped, and how to wake the read in progress with it. (Not a race
+  // against one long-lived promise: each race would leave a reaction on it holding its chunk,
+  // so the whole upload would stay in memory until the end.)
+  let stopped: HttpError | null = null;
+  let wake: ((err: HttpError) => void) | null = null;
+  const stop = (err: HttpError) => {
+    stopped = err;
+    wake?.(err);
+  };
   const check = () => {
     const now = Date.now();
     let err: HttpError | null = null;
@@ -91,7 +97,12 @@ export async function* withDeadlines(source: ByteSource, cancel: () => void, lim
   const timer = setInterval(check, Math.max(20, Math.min(1000, windowMs / 4)));
   try {
     for (;;) {
-      const r = await Promise.race([it.next(), stopped]);
+      if (stopped) throw stopped;
+      const r = await new Promise<IteratorResult<Uint8Array>>((resolve, reject) => {
+        wake = reject;
+        it.next().then(resolve, reject);
+      });
+      wake = null;
       if (r.done) return;
       received += r.value.length;
       if (limit && received > limit.maxBytes) {
