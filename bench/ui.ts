@@ -22,9 +22,9 @@ async function waitFor(url: string, ms: number): Promise<void> {
   throw new Error(`server did not answer ${url}`);
 }
 
-async function capture(nodes: number): Promise<string> {
+async function capture(nodes: number, kind: 'perf' | 'ftrace' = 'perf'): Promise<string> {
   const { id } = (await (await fetch(`${BASE}/api/captures`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: `bench ${nodes} nodes` }) })).json()) as { id: string };
-  const files = ['a', 'b', 'c', 'd'].map((n) => readFileSync(path.join(CORPUS, `real/cluster1/node-${n}.perf.txt`)));
+  const files = ['a', 'b', 'c', 'd'].map((n) => readFileSync(path.join(CORPUS, `real/cluster1/node-${n}.${kind}.txt`)));
   for (let i = 0; i < nodes; i++) {
     const res = await fetch(`${BASE}/api/captures/${id}/nodes/node-${String(i).padStart(2, '0')}`, { method: 'PUT', headers: { 'content-type': 'application/octet-stream' }, body: files[i % 4] });
     if (res.status !== 201) throw new Error(`upload failed: ${res.status}`);
@@ -92,6 +92,14 @@ export async function uiBench(row: (name: string, value: string, note?: string) 
       row(`page with ${nodes} nodes: interactive`, `${tti} ms`, 'every graph on the first screen drawn');
       row(`page with ${nodes} nodes: search → all matches`, `${Math.max(0, search)} ms`, 'shown in every visible graph (after the 250 ms debounce)');
       row(`page with ${nodes} nodes: scroll, all graphs drawn`, `${all} ms`, `${dom} DOM elements`);
+      // The Timeline tab of as many hosts with ftrace captures (CPU lanes): every lane drawn.
+      const ftraceId = await capture(nodes, 'ftrace');
+      const t3 = Date.now();
+      await page.goto(`${BASE}/c/${ftraceId}?view=timeline`, { waitUntil: 'domcontentloaded' });
+      await page.waitForFunction((n) => document.querySelectorAll('[data-testid=timeline-row][data-loaded=yes]').length === n, nodes, { timeout: 120_000 });
+      const tl = Date.now() - t3;
+      const tlDom = await page.evaluate(() => document.getElementsByTagName('*').length);
+      row(`timeline, ${nodes} ftrace hosts: all lanes drawn`, `${tl} ms`, `${tlDom} DOM elements`);
       await page.close();
     }
   } finally {

@@ -137,7 +137,7 @@ test('without TRACEFLEET_TOKEN the server says at start-up that writes are open'
   try {
     expect(open.output()).toContain('writes are open');
   } finally {
-    open.stop();
+    await open.stop();
   }
 });
 
@@ -151,7 +151,7 @@ test('retention: a server started with TRACEFLEET_RETENTION_DAYS deletes the cap
     id = CreateCaptureResponse.parse(await created.json()).id;
     expect((await fetch(`${first.url}/api/captures/${id}/nodes/n`, { method: 'PUT', body: readFileSync(CLUSTER1[2] as string) })).status).toBe(201);
   } finally {
-    first.stop();
+    await first.stop();
   }
   await new Promise((r) => setTimeout(r, 2000));
   // 0.00001 days is under a second: the capture made two seconds ago is past it.
@@ -162,7 +162,7 @@ test('retention: a server started with TRACEFLEET_RETENTION_DAYS deletes the cap
     const fresh = CreateCaptureResponse.parse(await (await fetch(`${second.url}/api/captures`, { method: 'POST', headers: JSON_TYPE, body: '{}' })).json());
     expect((await fetch(`${second.url}/api/captures/${fresh.id}`)).status).toBe(200);
   } finally {
-    second.stop();
+    await second.stop();
   }
 });
 

@@ -70,13 +70,13 @@ test('kill -9 in the middle of a 200 MB upload: after restart the node has its p
     expect(again.status).toBe(201);
     expect(await foldedOf(server, id, 'big')).toEqual(folded('c'));
   } finally {
-    server.stop();
+    await server.stop();
   }
 });
 
 test('a 1 GB upload is held in bounded memory: the server stays under 800 MB while it streams in', async () => {
   test.setTimeout(180_000);
-  const server = await startServer({ port: 3287, dataDir: '.e2e-data-faults-big' });
+  const server = await startServer({ port: 3280, dataDir: '.e2e-data-faults-big' });
   try {
     const id = await newCapture(server, '1 GB');
     const piece = perf('b');
@@ -129,7 +129,7 @@ test('20 uploads at once to 20 nodes of one capture: all 201, every folded expor
       expect(raw.equals(bodies[i] as Buffer)).toBe(true);
     }
   } finally {
-    server.stop();
+    await server.stop();
   }
 });
 
@@ -169,8 +169,7 @@ test.describe('disk full', () => {
       expect(await foldedOf(server, id, 'n')).toEqual(folded('a'));
       expect(existsSync(path.join(mount, 'data', 'tracefleet.db'))).toBe(true);
     } finally {
-      server.stop();
-      await new Promise((r) => setTimeout(r, 500));
+      await server.stop();
     }
   });
 });

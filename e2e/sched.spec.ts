@@ -20,7 +20,8 @@ test('off-CPU flame graphs beside the CPU ones, off-CPU ranking, scheduler laten
 
   // Off-CPU beside CPU: every host gets an off-CPU card (its tracepoint source, with stacks), split by state.
   await page.goto(`/c/${id}?src=perf`);
-  await page.getByTestId('offcpu-toggle').check();
+  // (Retried: a click before the page has hydrated is undone by React.)
+  await expect(async () => page.getByTestId('offcpu-toggle').check({ timeout: 2000 })).toPass();
   await expect(page).toHaveURL(/oc=1/);
   for (const node of ['node-a', 'node-d']) {
     const card = page.locator(`[data-testid=offcpu-card][data-node="${node}"]`);
@@ -72,5 +73,6 @@ test('off-CPU flame graphs beside the CPU ones, off-CPU ranking, scheduler laten
   // Timeline: CPU time the capture cannot attribute is drawn apart (grey), never as busy.
   await page.goto(`/c/${id}?view=timeline`);
   await expect(page.locator('[data-testid=timeline-row][data-loaded=no]')).toHaveCount(0);
-  await expect(page.getByTestId('cpu-unknown').first()).toBeAttached();
+  const unknownCells = await page.getByTestId('timeline-canvas').evaluateAll((els) => els.map((el) => Number(el.getAttribute('data-unknown'))));
+  expect(Math.max(...unknownCells)).toBeGreaterThan(0);
 });

@@ -33,6 +33,11 @@ test('strace, ftrace and perf tracepoints: syscall heatmap, brushed timeline, su
   // Brushing node-c's timeline narrows its flame graph (once every row has drawn: rows grow as they load).
   await expect(page.locator('[data-testid=timeline-row][data-loaded=no]')).toHaveCount(0);
   await expect(page.locator('[data-testid=timeline-row][data-loaded=yes]')).toHaveCount(3);
+  // Drawn on canvas: every row painted its CPU lanes, and the DOM holds only the brushes' rectangles.
+  const busyCells = await page.getByTestId('timeline-canvas').evaluateAll((els) => els.map((el) => Number(el.getAttribute('data-busy'))));
+  expect(busyCells).toHaveLength(3);
+  expect(busyCells.filter((n) => n > 0).length).toBeGreaterThanOrEqual(2); // the strace row has no CPU lanes
+  expect(await page.locator('[data-testid=cluster-timeline] rect').count()).toBeLessThanOrEqual(3 * 6);
   const total = Number(await page.locator('[data-testid=timeline-row][data-node="node-c"]').getAttribute('data-records'));
   const plot = page.locator('[data-testid=timeline-row][data-node="node-c"] svg').last();
   await drag(page, plot, 0.05, 0.3, 0.3, 0.3);

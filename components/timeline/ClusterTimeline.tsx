@@ -133,6 +133,7 @@ function SourceLane({ captureId, node, placement, first, hostDurationNs, x, widt
 
   const layout = data ? rowLayout(data) : null;
   const height = layout?.height ?? 40;
+  const [hover, setHover] = useState('');
 
   useEffect(() => {
     const g = brushRef.current;
@@ -198,15 +199,20 @@ function SourceLane({ captureId, node, placement, first, hostDurationNs, x, widt
           </div>
         )}
       </div>
-      <svg width={width} height={height} className={styles.plot}>
-        {error && (
-          <text x={4} y={14} className={styles.error}>
-            {(error as Error).message}
-          </text>
-        )}
-        {data && layout && <Plot data={data} layout={layout} x={x} offset={offset} />}
-        <g ref={brushRef} />
-      </svg>
+      <div className={styles.plot} style={{ width, height }}>
+        {data && layout && <PlotCanvas data={data} layout={layout} x={x} offset={offset} width={width} height={height} />}
+        {/* Over the canvas: CPU labels, the legend, the hover text and the brush. */}
+        <svg width={width} height={height} className={styles.overlay} onMouseMove={(e) => setHover(data && layout ? describeAt(e, data, layout, x, offset) : '')} onMouseLeave={() => setHover('')}>
+          <title>{hover}</title>
+          {error && (
+            <text x={4} y={14} className={styles.error}>
+              {(error as Error).message}
+            </text>
+          )}
+          {data && layout && <PlotLabels data={data} layout={layout} />}
+          <g ref={brushRef} />
+        </svg>
+      </div>
     </div>
   );
 }
@@ -220,17 +226,43 @@ function rowLayout(t: Timeline) {
   return { activityTop: 0, syscallTop: ACTIVITY_H + 4, laneTop: ACTIVITY_H + 4 + sys, height: ACTIVITY_H + 4 + sys + t.cpus.length * (LANE_H + 1) + 2 };
 }
 
-function Plot({ data, layout, x, offset }: { data: Timeline; layout: ReturnType<typeof rowLayout>; x: ScaleLinear<number, number>; offset: number }) {
+/** Buckets → x on the shared axis. */
+function bucketX(data: Timeline, x: ScaleLinear<number, number>, offset: number) {
   const bx = (b: number) => x(offset + data.fromNs + b * data.bucketNs);
-  const bw = Math.max(1, bx(1) - bx(0));
+  return { bx, bw: Math.max(1, bx(1) - bx(0)) };
+}
+
+const UNKNOWN_FILL = 'rgba(154, 160, 166, 0.45)';
+
+/**
+ * The activity bars, syscall bars and CPU lanes of one source, drawn on a canvas: at 32 hosts
+ * with several sources each, one SVG element per bucket per series per CPU was hundreds of
+ * thousands of nodes. The canvas says what it drew in data attributes (tests read them).
+ */
+function PlotCanvas({ data, layout, x, offset, width, height }: { data: Timeline; layout: ReturnType<typeof rowLayout>; x: ScaleLinear<number, number>; offset: number; width: number; height: number }) {
+  const ref = useRef<HTMLCanvasElement>(null);
+  const [drawn, setDrawn] = useState({ busy: 0, unknown: 0 });
+  useEffect(() => {
+    const canvas = ref.current;
+    const ctx = canvas?.getContext('2d');
+    if (!canvas || !ctx) return;
+    const dpr = window.devicePixelRatio || 1;
+    canvas.width = Math.max(1, Math.round(width * dpr));
+    canvas.height = Math.max(1, Math.round(height * dpr));
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.clearRect(0, 0, width, height);
+    setDrawn(drawPlot(ctx, data, layout, bucketX(data, x, offset)));
+  }, [data, layout, x, offset, width, height]);
+  return <canvas ref={ref} style={{ width, height }} className={styles.canvas} data-testid="timeline-canvas" data-busy={drawn.busy} data-unknown={drawn.unknown} />;
+}
+
+function drawPlot(ctx: CanvasRenderingContext2D, data: Timeline, layout: ReturnType<typeof rowLayout>, { bx, bw }: ReturnType<typeof bucketX>): { busy: number; unknown: number } {
   let maxTotal = 1;
   for (let b = 0; b < data.buckets; b++) {
     let s = 0;
     for (const series of data.series) s += series.counts[b] ?? 0;
     if (s > maxTotal) maxTotal = s;
   }
-  const maxCalls = data.syscalls ? Math.max(1, ...data.syscalls.calls) : 1;
-  const bars: React.ReactNode[] = [];
   for (let b = 0; b < data.buckets; b++) {
     let y = ACTIVITY_H;
     data.series.forEach((series, i) => {
@@ -238,54 +270,81 @@ function Plot({ data, layout, x, offset }: { data: Timeline; layout: ReturnType<
       if (c === 0) return;
       const h = (c / maxTotal) * ACTIVITY_H;
       y -= h;
-      bars.push(<rect key={`a${b}.${i}`} x={bx(b)} y={y} width={bw} height={h} fill={SERIES_COLORS[i % SERIES_COLORS.length]} />);
+      ctx.fillStyle = SERIES_COLORS[i % SERIES_COLORS.length] as string;
+      ctx.fillRect(bx(b), y, bw, h);
     });
   }
-  const sys: React.ReactNode[] = [];
   if (data.syscalls) {
+    const maxCalls = Math.max(1, ...data.syscalls.calls);
     for (let b = 0; b < data.buckets; b++) {
       const calls = data.syscalls.calls[b] ?? 0;
       if (!calls) continue;
       const h = (calls / maxCalls) * SYSCALL_H;
-      sys.push(<rect key={`s${b}`} x={bx(b)} y={layout.syscallTop + SYSCALL_H - h} width={bw} height={h} fill="#94a3b8" />);
+      ctx.fillStyle = '#94a3b8';
+      ctx.fillRect(bx(b), layout.syscallTop + SYSCALL_H - h, bw, h);
       const errors = data.syscalls.errors[b] ?? 0;
-      if (errors) sys.push(<rect key={`e${b}`} x={bx(b)} y={layout.syscallTop + SYSCALL_H - (errors / maxCalls) * SYSCALL_H} width={bw} height={(errors / maxCalls) * SYSCALL_H} fill="#dc2626" />);
+      if (errors) {
+        ctx.fillStyle = '#dc2626';
+        ctx.fillRect(bx(b), layout.syscallTop + SYSCALL_H - (errors / maxCalls) * SYSCALL_H, bw, (errors / maxCalls) * SYSCALL_H);
+      }
     }
   }
-  const lanes: React.ReactNode[] = [];
+  let busyCells = 0;
+  let unknownCells = 0;
   data.cpus.forEach((lane, i) => {
     const y = layout.laneTop + i * (LANE_H + 1);
-    lanes.push(
-      <text key={`l${lane.cpu}`} x={-4} y={y + LANE_H - 1} textAnchor="end" className={styles.laneLabel}>
-        {lane.cpu < 0 ? `${data.groupedCpus} more` : `cpu${lane.cpu}`}
-      </text>,
-    );
     for (let b = 0; b < data.buckets; b++) {
       const busy = lane.busy[b] ?? 0;
       const unknown = lane.unknown[b] ?? 0;
       if (unknown > 0.001) {
         // Drawn apart, never as busy: the capture does not say who ran (no record yet, lost records, records that disagree).
         const h = Math.max(1, LANE_H * unknown);
-        lanes.push(
-          <rect key={`u${lane.cpu}.${b}`} x={bx(b)} y={y + LANE_H - h} width={bw} height={h} className={styles.unknown} data-testid="cpu-unknown">
-            <title>{`${lane.cpu < 0 ? `${data.groupedCpus} CPUs` : `cpu${lane.cpu}`} · ${Math.round(unknown * 100)}% unknown: the capture does not show who ran (before the CPU's first record, after lost records, or between records that disagree)`}</title>
-          </rect>,
-        );
+        ctx.fillStyle = UNKNOWN_FILL;
+        ctx.fillRect(bx(b), y + LANE_H - h, bw, h);
+        unknownCells++;
       }
       if (busy <= 0.001) continue;
-      const who = lane.top[b] ?? '';
-      lanes.push(
-        <rect key={`c${lane.cpu}.${b}`} x={bx(b)} y={y} width={bw} height={LANE_H} fill={frameColor({ n: who.replace(/-\d+$/, ''), l: 'user' })} opacity={0.25 + 0.75 * busy}>
-          <title>{lane.cpu < 0 ? `${data.groupedCpus} least busy CPUs (one lane: past the lane budget) · ${Math.round(busy * 100)}% busy on average` : `cpu${lane.cpu} · ${Math.round(busy * 100)}% busy · mostly ${who}`}</title>
-        </rect>,
-      );
+      ctx.globalAlpha = 0.25 + 0.75 * busy;
+      ctx.fillStyle = frameColor({ n: (lane.top[b] ?? '').replace(/-\d+$/, ''), l: 'user' });
+      ctx.fillRect(bx(b), y, bw, LANE_H);
+      ctx.globalAlpha = 1;
+      busyCells++;
     }
   });
+  return { busy: busyCells, unknown: unknownCells };
+}
+
+/** What is under the pointer, as text (the overlay's title). */
+function describeAt(e: React.MouseEvent, data: Timeline, layout: ReturnType<typeof rowLayout>, x: ScaleLinear<number, number>, offset: number): string {
+  const box = (e.currentTarget as Element).getBoundingClientRect();
+  const px = e.clientX - box.left;
+  const py = e.clientY - box.top;
+  const { bx, bw } = bucketX(data, x, offset);
+  const b = Math.floor((px - bx(0)) / bw);
+  if (b < 0 || b >= data.buckets) return '';
+  const at = formatDurationNs(data.fromNs + b * data.bucketNs);
+  if (py < ACTIVITY_H) return `${at} · ${data.series.map((s) => `${s.event} ${formatCount(s.counts[b] ?? 0)}`).join(' · ')}`;
+  if (data.syscalls && py >= layout.syscallTop && py < layout.syscallTop + SYSCALL_H) return `${at} · ${formatCount(data.syscalls.calls[b] ?? 0)} syscalls, ${formatCount(data.syscalls.errors[b] ?? 0)} errors`;
+  const i = Math.floor((py - layout.laneTop) / (LANE_H + 1));
+  const lane = data.cpus[i];
+  if (!lane) return '';
+  const name = lane.cpu < 0 ? `${data.groupedCpus} least busy CPUs (one lane: past the lane budget)` : `cpu${lane.cpu}`;
+  const busy = Math.round((lane.busy[b] ?? 0) * 100);
+  const unknown = Math.round((lane.unknown[b] ?? 0) * 100);
+  const who = lane.top[b] ? ` · mostly ${lane.top[b]}` : '';
+  const unknownText = unknown > 0 ? ` · ${unknown}% unknown: the capture does not show who ran (before the CPU's first record, after lost records, or between records that disagree)` : '';
+  return `${at} · ${name} · ${busy}% busy${lane.cpu < 0 ? ' on average' : who}${unknownText}`;
+}
+
+/** CPU lane names and the legend (a few elements per source, over the canvas). */
+function PlotLabels({ data, layout }: { data: Timeline; layout: ReturnType<typeof rowLayout> }) {
   return (
     <g>
-      {bars}
-      {sys}
-      {lanes}
+      {data.cpus.map((lane, i) => (
+        <text key={`l${lane.cpu}`} x={-4} y={layout.laneTop + i * (LANE_H + 1) + LANE_H - 1} textAnchor="end" className={styles.laneLabel}>
+          {lane.cpu < 0 ? `${data.groupedCpus} more` : `cpu${lane.cpu}`}
+        </text>
+      ))}
       <g className={styles.legend}>
         {legend(data.series).map(({ label, x: lx }, i) => (
           <text key={label} x={lx} y={10} fill={SERIES_COLORS[i % SERIES_COLORS.length]}>
