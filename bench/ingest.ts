@@ -18,7 +18,7 @@ import { treeRssMb } from '../e2e/helpers';
 const ROOT = path.resolve(__dirname, '..');
 const DIR = path.join(ROOT, '.bench');
 const PORT = 3352;
-const BASE = `http://127.0.0.1:${PORT}`;
+export const BASE = `http://127.0.0.1:${PORT}`;
 const FLAMEGRAPH = process.env.TRACEFLEET_FLAMEGRAPH_DIR ?? path.resolve(ROOT, '../flamegraph');
 const TOOLS = path.join(CORPUS, '../tools/make-bench-input.sh');
 
@@ -62,7 +62,8 @@ function rssSampler(pid: number): { stop: () => number } {
   };
 }
 
-function input(mb: number, name: string): string {
+/** A perf script input of about `mb` MB (make-bench-input.sh), cached in .bench. */
+export function input(mb: number, name: string): string {
   const file = path.join(DIR, name);
   if (!existsSync(file)) execFileSync('bash', [TOOLS, '-s', String(mb), '-o', file], { stdio: 'inherit' });
   return file;
@@ -85,7 +86,7 @@ function straceInput(mb: number): string {
 }
 
 /** The built app on PORT with a fresh data folder under .bench. */
-async function startApp(folder: string): Promise<{ pid: number; stop: () => Promise<void> }> {
+export async function startApp(folder: string): Promise<{ pid: number; stop: () => Promise<void> }> {
   const dataDir = path.join(DIR, folder);
   rmSync(dataDir, { recursive: true, force: true });
   const server = spawn(process.execPath, ['server.mjs'], {

@@ -17,6 +17,7 @@ import { CORPUS } from '../tests/corpus';
 import { subsecondHeatmap } from '../lib/profile/heatmap';
 import { timeline } from '../lib/profile/timeline';
 import { rankingBench } from './ranking';
+import { dropBench, monotonicInput } from './drop';
 import { ingestBench } from './ingest';
 import { ensureBuilt, uiBench } from './ui';
 
@@ -93,6 +94,10 @@ async function main(): Promise<void> {
   if (process.env.TRACEFLEET_BENCH_INGEST !== '0') {
     ensureBuilt();
     await ingestBench(row, input);
+  }
+  if (process.env.TRACEFLEET_BENCH_UI !== '0') {
+    ensureBuilt();
+    await dropBench(row, [monotonicInput(DIR, 57), monotonicInput(DIR, 208)]);
   }
   await rangeQueries(row);
   await rankingBench(row);

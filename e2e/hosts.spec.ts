@@ -20,10 +20,10 @@ test('the cluster1 files of four hosts dropped at once land on four hosts, a sou
   await page.getByTestId('upload-button').click();
   await page.waitForURL(/\/c\/[A-Za-z0-9_-]{22}/);
   const id = new URL(page.url()).pathname.split('/').pop() as string;
-  const capture = Capture.parse(await (await request.get(`/api/captures/${id}`)).json());
-  expect(capture.nodes.map((n) => `${n.name}: ${n.sources.map((s) => s.name).join(',')}`)).toEqual(
-    ['a', 'b', 'c', 'd'].map((n) => `cluster1-node-${n}: ftrace,perf,perf-tracepoints,strace`),
-  );
+  // The capture opens when its first host is ready; the others arrive while it shows.
+  await expect
+    .poll(async () => Capture.parse(await (await request.get(`/api/captures/${id}`)).json()).nodes.map((n) => `${n.name}: ${n.sources.map((s) => s.name).join(',')}`), { timeout: 30_000 })
+    .toEqual(['a', 'b', 'c', 'd'].map((n) => `cluster1-node-${n}: ftrace,perf,perf-tracepoints,strace`));
   // The flame graphs read every host's CPU profile; the timeline has a lane per source.
   await expect(page.getByTestId('node-card')).toHaveCount(4);
   await expect(page.locator('[data-testid=node-card][data-node="cluster1-node-d"] g.frame').first()).toBeVisible();

@@ -104,8 +104,19 @@ export function UploadPanel() {
         id = created.id;
         setCaptureId(id);
       }
+      // The capture page's code and payload load while the files upload, not after.
+      router.prefetch(captureUrl(id));
       const queue = [...pending];
       let failed = 0;
+      // The capture opens as soon as one host is ready (its flame graph can be read while the
+      // others still upload and parse: the capture page shows them arriving), unless one failed
+      // before: then this list stays, with the reason.
+      let opened = false;
+      const open = () => {
+        if (opened || failed > 0) return;
+        opened = true;
+        router.push(captureUrl(id as string));
+      };
       const worker = async () => {
         for (let e = queue.shift(); e; e = queue.shift()) {
           patch(e.key, { status: e.file ? 'uploading' : 'parsing', sent: 0, message: undefined });
@@ -114,6 +125,7 @@ export function UploadPanel() {
               ? await putSource(endpointPath(endpoints.putSource, { id: id as string, node: e.node, source: e.source }), id as string, e.file, (p) => patch(e.key, { sent: p.sent, status: p.parsing ? 'parsing' : 'uploading' }))
               : await sendJson(endpoints.fetchNode, { id: id as string, node: e.node }, { url: e.url ?? '', source: e.source || undefined });
             patch(e.key, { status: 'done', sent: e.file?.size ?? 0, message: `${formatCount(summary.samples)} records · ${summary.format}${summary.warnings ? ` · ${summary.warnings} warnings` : ''}` });
+            open();
           } catch (err) {
             failed++;
             patch(e.key, { status: 'error', message: (err as Error).message });
@@ -121,7 +133,6 @@ export function UploadPanel() {
         }
       };
       await Promise.all(Array.from({ length: Math.min(PARALLEL_UPLOADS, queue.length) }, worker));
-      if (failed === 0) router.push(captureUrl(id));
     } catch (err) {
       setError((err as Error).message);
     } finally {
