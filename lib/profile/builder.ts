@@ -261,9 +261,9 @@ export class ProfileBuilder {
   }
 
   build(): Profile {
-    const switches = this.switches.toTable();
-    const wakeups = this.wakeups.toTable();
-    const sys = this.syscalls.toTable();
+    const switches = this.switches.finish();
+    const wakeups = this.wakeups.finish();
+    const sys = this.syscalls.finish();
     // The capture starts at its earliest timestamp of any kind (samples, syscalls, switches, wakeups).
     let minT = Infinity;
     let maxT = -Infinity;
@@ -286,7 +286,7 @@ export class ProfileBuilder {
     }
     const sched = this.schedule(switches, wakeups, minT, maxT);
 
-    let samples = this.samples.toTable();
+    let samples = this.samples.finish();
     const n = samples.length;
     const time = samples.timeNs;
     let sorted = true;
@@ -315,9 +315,9 @@ export class ProfileBuilder {
     return {
       meta,
       strings: this.strings.strings,
-      frames: this.frames.toTable(),
-      stacks: this.stacks.toTable(),
-      threads: this.threads.toTable(),
+      frames: this.frames.finish(),
+      stacks: this.stacks.finish(),
+      threads: this.threads.finish(),
       eventTypes: eventTypes(this.eventNames, this.eventUnits, samples, this.derivedEvents),
       defaultEvent: this.defaultEvent,
       samples,

@@ -139,6 +139,24 @@ export class TableBuilder<S extends Schema> {
     return makeTable(this.schema, this.length, (name) => (cols[name] as Column).slice(0, this.length));
   }
 
+  /**
+   * The rows as a table, ending the builder: each column is right-sized (a copy, unless it is
+   * full) and the builder lets go of it at once, so building never holds two copies of every
+   * column at the same time. The builder is empty afterwards.
+   */
+  finish(): Table<S> {
+    const cols = this.cols as Record<string, Column>;
+    const n = this.length;
+    const table = makeTable(this.schema, n, (name, kind) => {
+      const c = cols[name] as Column;
+      cols[name] = makeColumn(kind, 0);
+      return c.length === n ? c : c.slice(0, n);
+    });
+    this.length = 0;
+    this.capacity = 0;
+    return table;
+  }
+
   private grow(): void {
     this.capacity = nextCapacity(this.capacity);
     const cols = this.cols as Record<string, Column>;
