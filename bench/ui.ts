@@ -13,7 +13,8 @@ const PORT = 3351;
 const BASE = `http://127.0.0.1:${PORT}`;
 const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
-async function waitFor(url: string, ms: number): Promise<void> {
+/** Polls `url` until it answers 2xx. */
+export async function waitFor(url: string, ms: number): Promise<void> {
   const end = Date.now() + ms;
   while (Date.now() < end) {
     if (await fetch(url).then((r) => r.ok, () => false)) return;

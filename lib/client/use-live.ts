@@ -8,7 +8,8 @@ import { endpointKey } from './queries';
 /**
  * The capture's live events (server-sent): uploads as they are received and parsed, and a
  * reload of the capture whenever a source arrives or goes, so new hosts show without a reload
- * of the page. EventSource reconnects by itself; each connection starts with a snapshot.
+ * of the page. EventSource reconnects by itself; each connection starts with a snapshot, and
+ * the capture is read again then (sources may have arrived while no connection was open).
  */
 export function useLiveIngests(captureId: string): IngestState[] {
   const client = useQueryClient();
@@ -25,8 +26,13 @@ export function useLiveIngests(captureId: string): IngestState[] {
       const parsed = LiveEvent.safeParse(data);
       if (!parsed.success) return;
       const e = parsed.data;
-      if (e.type === 'changed') void client.invalidateQueries({ queryKey: endpointKey(endpoints.capture, { id: captureId }) });
-      else if (e.type === 'snapshot') setIngests(new Map(e.ingests.map((i) => [i.id, i])));
+      const reload = () => void client.invalidateQueries({ queryKey: endpointKey(endpoints.capture, { id: captureId }) });
+      if (e.type === 'changed') reload();
+      else if (e.type === 'snapshot') {
+        setIngests(new Map(e.ingests.map((i) => [i.id, i])));
+        // What committed before this connection (the page's data may be older than it) is read again.
+        reload();
+      }
       else setIngests((prev) => new Map(prev).set(e.ingest.id, e.ingest));
     };
     return () => source.close();

@@ -6,12 +6,10 @@ import { HttpError } from './http';
 import { ChunkQueue, parseSource, type ParseJobOptions, type ParseJobResult } from './parse-job';
 import { WORKER_FILE } from './pool';
 
-/** Bytes gathered into one message to a worker. */
-const BATCH_BYTES = 1 << 20;
 /** Bytes sent to a worker and not yet taken by its parser: past this, the upload waits (backpressure). */
 const MAX_IN_FLIGHT = 16 << 20;
 
-/** One upload being parsed: push its bytes, end it, await the result; cancel on failure. */
+/** One upload being parsed: push its bytes (pieces of about 1 MB), end it, await the result; cancel on failure. */
 export interface ParseJob {
   push(chunk: Uint8Array): Promise<void>;
   end(): void;
@@ -103,36 +101,20 @@ class IngestPool {
     });
     slot.worker.postMessage({ ingest: { port: port2, opts } }, [port2]);
 
-    let batch = new Uint8Array(BATCH_BYTES);
-    let used = 0;
     const send = (bytes: Uint8Array) => {
       inFlight += bytes.length;
       port1.postMessage({ bytes } satisfies ToWorker, [bytes.buffer as ArrayBuffer]);
-    };
-    const flush = () => {
-      if (used === 0) return;
-      send(used === batch.length ? batch : batch.slice(0, used));
-      batch = new Uint8Array(BATCH_BYTES);
-      used = 0;
     };
     return {
       result,
       push: async (chunk) => {
         if (done) return;
-        // Copied into batches (the request's chunks may share memory the worker must not take).
-        let off = 0;
-        while (off < chunk.length) {
-          const n = Math.min(chunk.length - off, batch.length - used);
-          batch.set(chunk.subarray(off, off + n), used);
-          used += n;
-          off += n;
-          if (used === batch.length) flush();
-        }
+        // A copy goes (its buffer moves to the worker): the caller's piece is also on its way to the store.
+        send(chunk.slice());
         if (inFlight > MAX_IN_FLIGHT && !done) await new Promise<void>((r) => (waiting = r));
       },
       end: () => {
         if (done) return;
-        flush();
         port1.postMessage({ end: true } satisfies ToWorker);
       },
       cancel: () => {

@@ -108,8 +108,8 @@ export async function ingestSource(
     }
     if (filled > 0 && !failed) await handOver(piece.subarray(0, filled));
     job.end();
-    const { info, encoded } = await job.result;
     live.parsing();
+    const { info, encoded } = await job.result;
     if (info.bytesIn === 0) throw new HttpError(400, 'empty_body', 'the request body is empty: send the capture as the body (curl --data-binary @file)');
     const { meta } = info;
     const kind = sourceKind(info.format, info.recorded);
