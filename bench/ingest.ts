@@ -191,6 +191,11 @@ export async function ingestBench(row: Row, input200: string): Promise<void> {
       const raw = readdirSync(blobs).find((f) => f.startsWith('big~') && f.endsWith('.raw')) as string;
       const kept = statSync(path.join(blobs, raw)).size / 1e6;
       row(`  raw bytes kept on disk`, `${kept.toFixed(0)} MB`, `${(mbBig / kept).toFixed(1)}× smaller than the ${mbBig.toFixed(0)} MB sent (target ≥ 5×); GET …/raw gives back the bytes sent`);
+      // Four such uploads at once, to four hosts of the same server.
+      const rss4 = rssSampler(fresh.pid);
+      const t4 = performance.now();
+      await Promise.all([0, 1, 2, 3].map((i) => curlPutAsync(big, `${BASE}/api/captures/${id}/nodes/big-${i}`)));
+      row(`4 × ${mbBig.toFixed(0)} MB PUT at once`, `${((performance.now() - t4) / 1000).toFixed(1)} s`, `server peak RSS ${rss4.stop()} MB; target ≤ 1 GB`);
     } finally {
       await fresh.stop();
     }
