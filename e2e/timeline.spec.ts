@@ -1,4 +1,6 @@
+import { gunzipSync } from 'node:zlib';
 import { expect, test, type Locator, type Page } from '@playwright/test';
+import { Profile as PprofProfile } from 'pprof-format';
 import { corpus, uploadByDrop } from './helpers';
 
 const FILES = [corpus('real/cluster1/node-a.strace.txt'), corpus('real/cluster1/node-b.ftrace.txt'), corpus('real/cluster1/node-c.tp.perf.txt')];
@@ -45,6 +47,10 @@ test('strace, ftrace and perf tracepoints: syscall heatmap, brushed timeline, su
   const inRange = Number(await page.getByTestId('flame-samples').innerText());
   expect(inRange).toBeGreaterThan(0);
   expect(inRange).toBeLessThan(total);
+  // The card's pprof export is of the brushed range: exactly the samples shown.
+  const pprofHref = await page.getByTestId('exports').getByRole('link', { name: 'pprof' }).getAttribute('href');
+  const pprof = PprofProfile.decode(gunzipSync(await (await page.request.get(pprofHref as string)).body()));
+  expect(pprof.sample.reduce((n, s) => n + Number(s.value[0]), 0)).toBe(inRange);
 
   // The link restores the brushed view in a fresh context.
   const link = page.url();

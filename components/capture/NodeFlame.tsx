@@ -89,7 +89,8 @@ function SourceFlame({ captureId, node, source, placement, zoom, search, event, 
   const [fromNs, toNs] = range === null ? [0, 0] : [range?.[0], range?.[1]];
   const query = { source: source.name, event, search: search || undefined, fromNs, toNs, sel: cells, maxNodes: 2500, minShare: lodShareForWidth(graphWidth * widthShare) };
   const { tree, error, missing, updating } = useZoomableTree<typeof endpoints.flamegraph, FlameNode>(endpoints.flamegraph, params, query, zoom, { key: [source.version], enabled: seen });
-  const folded = endpointUrl(endpoints.folded, params, { source: source.name, event });
+  // Exports of what the card shows: its source, event, time range and heatmap selection.
+  const exportUrl = (format: 'folded' | 'pprof' | 'speedscope') => endpointUrl(endpoints.exportNode, params, { source: source.name, event, fromNs, toNs, sel: cells, format });
 
   return (
     <div ref={cardRef}>
@@ -100,9 +101,17 @@ function SourceFlame({ captureId, node, source, placement, zoom, search, event, 
               {formatPercent(tree.search.matched, tree.search.total)} matched
             </span>
           )}
-          <a href={folded} download={`${node.name}.folded`}>
-            folded
-          </a>
+          <span className={styles.exports} data-testid="exports">
+            <a href={exportUrl('folded')} download title="folded stacks (stackcollapse-perf.pl's format) of this view">
+              folded
+            </a>
+            <a href={exportUrl('pprof')} download title="pprof profile.proto (gzip) of this view: go tool pprof, Pyroscope, the Firefox Profiler">
+              pprof
+            </a>
+            <a href={exportUrl('speedscope')} download title="speedscope's JSON file of this view">
+              speedscope
+            </a>
+          </span>
           <a href={endpointUrl(endpoints.raw, params, { source: source.name })}>raw</a>
         </div>
       </HostHead>

@@ -188,6 +188,11 @@ export const StackQuery = z.object({
 });
 export type StackQuery = z.infer<typeof StackQuery>;
 
+/** What GET …/export writes: folded stacks, pprof (gzip), or speedscope's JSON. */
+export const ExportFormat = z.enum(['folded', 'pprof', 'speedscope']);
+export const ExportQuery = StackQuery.extend({ format: ExportFormat.default('folded') });
+export type ExportQuery = z.infer<typeof ExportQuery>;
+
 /** A flame graph frame path: names root first, joined with ';' (names never contain ';'). */
 export const FramePath = z.codec(z.string().max(64 * 1024), z.array(z.string()), {
   decode: (s) => (s.length === 0 ? [] : s.split(';')),

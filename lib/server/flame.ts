@@ -1,8 +1,10 @@
 import type { ResponseOf } from '../api/endpoints';
 import type { endpoints } from '../api/endpoints';
-import type { CompareQuery, DiffQuery, FlameQuery, MergedQuery, StackQuery } from '../api/schemas';
+import type { CompareQuery, DiffQuery, ExportQuery, FlameQuery, MergedQuery, StackQuery } from '../api/schemas';
 import type { z } from 'zod';
+import { gzipSync } from 'node:zlib';
 import { foldedLines } from '../profile/collapse';
+import { toPprof, toSpeedscope } from '../profile/export';
 import { columnFlame, diffFlame, mergedFlame, side } from '../profile/flame-views';
 import { DEFAULT_MAX_NODES } from '../profile/lod';
 import { rankColumns } from '../profile/ranking';
@@ -43,6 +45,33 @@ export async function nodeFlamegraph(p: NodeParams, q: z.output<typeof FlameQuer
 export async function nodeFolded(p: NodeParams, q: z.output<typeof StackQuery>): Promise<string[]> {
   const { trie, column } = await sourceColumn(p.id, p.node, q.source, q);
   return foldedLines(trie, column);
+}
+
+/** GET …/nodes/{node}/export: the node's stacks (same filters as the folded export) as a file. */
+export async function nodeExport(p: NodeParams, q: z.output<typeof ExportQuery>): Promise<{ body: Uint8Array | string; contentType: string; filename: string }> {
+  const { format, ...stack } = q;
+  const { trie, column, loaded } = await sourceColumn(p.id, p.node, stack.source, stack);
+  const { profile, summary } = loaded;
+  const type = stack.event !== undefined ? profile.eventTypes.find((e) => e.name === stack.event) : profile.eventTypes[profile.defaultEvent];
+  const from = stack.fromNs ?? 0;
+  const meta = {
+    event: type?.name ?? 'samples',
+    unit: valueUnit(profile, stack.event),
+    name: `${p.node} · ${summary.name}`,
+    startNs: summary.startNs + from,
+    durationNs: Math.max(0, (stack.toNs ?? profile.meta.durationNs) - from),
+  };
+  const base = `${p.node}.${summary.name}`;
+  switch (format) {
+    case 'pprof':
+      return { body: gzipSync(toPprof(trie, column, meta)), contentType: 'application/gzip', filename: `${base}.pb.gz` };
+    case 'speedscope':
+      return { body: JSON.stringify(toSpeedscope(trie, column, meta)), contentType: 'application/json', filename: `${base}.speedscope.json` };
+    default: {
+      const lines = foldedLines(trie, column);
+      return { body: lines.length ? `${lines.join('\n')}\n` : '', contentType: 'text/plain; charset=utf-8', filename: `${base}.folded` };
+    }
+  }
 }
 
 function columnOf(t: { nodes: readonly string[]; missing: readonly string[]; kind: string }, node: string): number {

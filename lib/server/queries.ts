@@ -1,5 +1,5 @@
 import { clusterSchedLatency, heatmap, nodeSchedLatency, nodeSyscalls, nodeThread, nodeTimeline } from './events';
-import { diff, merged, nodeFlamegraph, nodeFolded, ranking } from './flame';
+import { diff, merged, nodeExport, nodeFlamegraph, nodeFolded, ranking } from './flame';
 
 /**
  * The queries that read profiles: each can take long on a big capture, so they run in the
@@ -8,6 +8,7 @@ import { diff, merged, nodeFlamegraph, nodeFolded, ranking } from './flame';
 export const QUERIES = {
   flamegraph: nodeFlamegraph,
   folded: nodeFolded,
+  export: nodeExport,
   diff,
   ranking,
   merged,
