@@ -46,6 +46,27 @@ test('compare the cluster: shared search, node-d vs the rest, and the link resto
   await expect(other.getByTestId('search')).toHaveValue('do_syscall_64');
   await expect.poll(() => greenOf(other, 'mix_round.constprop.0')).toBeLessThan(120);
   await fresh.close();
+
+  // The cluster's top functions: filtered by the search box, sortable; node-d's hot spot is its own.
+  await page.getByTestId('tab-functions').click();
+  await page.getByTestId('search').fill('mix_round');
+  const fn = page.getByTestId('function-row');
+  await expect(fn.first()).toContainText('mix_round.constprop.0');
+  const shares = await fn.first().locator('td[title*="% self"]').evaluateAll((tds) => tds.map((td) => Number(/([\d.]+) % self/.exec(td.getAttribute('title') ?? '')?.[1])));
+  expect(shares).toHaveLength(4);
+  expect(shares.indexOf(Math.max(...shares))).toBe(3); // cluster1-node-d
+  await page.getByTestId('search').fill('');
+  await expect.poll(() => fn.count()).toBeGreaterThan(10);
+  // By total, the root-most frames come first (every stack is under a process).
+  await page.getByTestId('sort-total').click();
+  await expect(page.getByTestId('sort-total')).toHaveText('total ▾');
+  const first = await fn.first().locator('td').nth(4).innerText();
+  expect(Number.parseFloat(first)).toBeGreaterThan(10);
+  // Its name opens the flame graphs searching for it.
+  await page.getByTestId('search').fill('mix_round');
+  await fn.first().getByRole('button', { name: 'mix_round.constprop.0' }).click();
+  await expect(page).toHaveURL(/q=mix_round.constprop.0/);
+  await expect(card(page, 'cluster1-node-d').getByTestId('match')).toHaveText(/^(?!0\.00%)[\d.]+% matched$/);
 });
 
 /** The node at a frame path below the root of a tree answer, or undefined. */

@@ -13,6 +13,7 @@ import { CopyLink } from '../ui/CopyLink';
 import { Arrivals } from './Arrivals';
 import { CaptureTitle } from './CaptureTitle';
 import { NodeFlame } from './NodeFlame';
+import { FunctionsView } from '../functions/FunctionsView';
 import { SchedView } from '../sched/SchedView';
 import { SyscallsView } from './SyscallsView';
 import { TimelineView } from './TimelineView';
@@ -31,6 +32,7 @@ function useDebounced<T>(value: T, ms: number): T {
 const TABS: [ViewName, string][] = [
   ['flame', 'Flame graphs'],
   ['compare', 'Compare'],
+  ['functions', 'Functions'],
   ['timeline', 'Timeline'],
   ['syscalls', 'Syscalls'],
   ['sched', 'Scheduler'],
@@ -136,7 +138,7 @@ export function CaptureView({ initial }: { initial: Capture }) {
           className={styles.search}
           data-testid="search"
         />
-        {kinds.length > 1 && (view.view === 'flame' || view.view === 'compare') && (
+        {kinds.length > 1 && (view.view === 'flame' || view.view === 'compare' || view.view === 'functions') && (
           <label title="Flame graphs and comparisons read one kind of source on every host">
             Source{' '}
             <select value={kind} onChange={(e) => setView((s) => ({ ...s, kind: e.target.value as SourceKind, event: undefined, zoom: {}, cells: {}, diffZoom: [], mergedZoom: [] }))} data-testid="kind-select">
@@ -189,6 +191,8 @@ export function CaptureView({ initial }: { initial: Capture }) {
         <SyscallsView capture={capture} view={view} setView={setView} selected={selected} />
       ) : view.view === 'compare' ? (
         <CompareView capture={capture} view={view} setView={setView} kind={kind} />
+      ) : view.view === 'functions' ? (
+        <FunctionsView capture={capture} view={view} setView={setView} kind={kind} filter={search} />
       ) : view.view === 'sched' ? (
         <SchedView capture={capture} view={view} setView={setView} selected={selected} />
       ) : (

@@ -446,6 +446,39 @@ export const CompareQuery = StackQuery.pick({ event: true, fromNs: true, toNs: t
   kind: SourceKind.optional(),
 });
 
+/** Rows of a functions table at most (the heaviest by self weight). */
+export const MAX_FUNCTION_ROWS = 2000;
+
+export const FunctionRow = z.object({
+  name: z.string(),
+  self: z.number(),
+  total: z.number(),
+  selfSamples: z.number(),
+  totalSamples: z.number(),
+});
+export type FunctionRow = z.infer<typeof FunctionRow>;
+
+/** GET …/nodes/{node}/functions: the top functions of a node's flame graph. */
+export const FunctionTable = z.object({
+  unit: z.enum(['ns', 'events', 'samples']),
+  total: z.number(),
+  totalSamples: z.number(),
+  rows: z.array(FunctionRow),
+  /** Rows left out past MAX_FUNCTION_ROWS (the lightest by self). */
+  more: z.number().int(),
+});
+export type FunctionTable = z.infer<typeof FunctionTable>;
+
+/** GET /api/captures/{id}/functions: the merged cluster's, with each function's self share per host. */
+export const ClusterFunctionTable = FunctionTable.extend({
+  kind: SourceKind,
+  nodes: z.array(NodeName),
+  missing: z.array(NodeName),
+  /** Per row, per host (in `nodes` order): the function's self weight as a share of that host's total. */
+  shares: z.array(z.array(z.number())),
+});
+export type ClusterFunctionTable = z.infer<typeof ClusterFunctionTable>;
+
 export const DiffQuery = CompareQuery.extend({
   a: NodeName,
   /** Another node, or `cluster` for all other nodes (their shares averaged). */

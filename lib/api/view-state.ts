@@ -48,7 +48,7 @@ const Range = z.tuple([z.number().finite().nonnegative(), z.number().finite().no
 
 export const ViewState = z.object({
   v: z.literal(VIEW_STATE_VERSION),
-  view: z.enum(['flame', 'timeline', 'syscalls', 'compare', 'sched']).catch('flame'),
+  view: z.enum(['flame', 'timeline', 'syscalls', 'compare', 'functions', 'sched']).catch('flame'),
   node: z.string().regex(NODE_NAME_PATTERN).optional().catch(undefined),
   zoom: z.record(NodeKey, Path).catch({}),
   search: z.string().max(500).catch(''),

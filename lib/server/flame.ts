@@ -1,10 +1,11 @@
 import type { ResponseOf } from '../api/endpoints';
 import type { endpoints } from '../api/endpoints';
-import type { CompareQuery, DiffQuery, ExportQuery, FlameQuery, MergedQuery, StackQuery } from '../api/schemas';
+import { MAX_FUNCTION_ROWS, type CompareQuery, type DiffQuery, type ExportQuery, type FlameQuery, type MergedQuery, type StackQuery } from '../api/schemas';
 import type { z } from 'zod';
 import { gzipSync } from 'node:zlib';
 import { foldedLines } from '../profile/collapse';
 import { toPprof, toSpeedscope } from '../profile/export';
+import { functionRows } from '../profile/functions';
 import { columnFlame, diffFlame, mergedFlame, side } from '../profile/flame-views';
 import { DEFAULT_MAX_NODES } from '../profile/lod';
 import { rankColumns } from '../profile/ranking';
@@ -45,6 +46,39 @@ export async function nodeFlamegraph(p: NodeParams, q: z.output<typeof FlameQuer
 export async function nodeFolded(p: NodeParams, q: z.output<typeof StackQuery>): Promise<string[]> {
   const { trie, column } = await sourceColumn(p.id, p.node, q.source, q);
   return foldedLines(trie, column);
+}
+
+/** GET …/nodes/{node}/functions: self and total per function of the node's flame graph. */
+export async function nodeFunctions(p: NodeParams, q: z.output<typeof StackQuery>): Promise<ResponseOf<typeof endpoints.functions>> {
+  const { trie, column, loaded } = await sourceColumn(p.id, p.node, q.source, q);
+  const c = trie.columns[column];
+  const rows = functionRows(trie, trie.weights(column));
+  return { unit: valueUnit(loaded.profile, q.event), total: c?.total ?? 0, totalSamples: c?.totalCount ?? 0, rows: rows.slice(0, MAX_FUNCTION_ROWS), more: Math.max(0, rows.length - MAX_FUNCTION_ROWS) };
+}
+
+/** GET /api/captures/{id}/functions: the cluster's functions (every host of the kind summed), with each one's self share per host. */
+export async function clusterFunctions(p: Params, q: z.output<typeof CompareQuery>): Promise<ResponseOf<typeof endpoints.clusterFunctions>> {
+  const { trie, nodes, kind, missing } = await captureTrie(p.id, q);
+  const columns = nodes.map((_, k) => k);
+  const all = functionRows(trie, trie.sum(columns));
+  const rows = all.slice(0, MAX_FUNCTION_ROWS);
+  // Each host's self weight per function name, as a share of the host's total.
+  const index = new Map(rows.map((r, i) => [r.name, i]));
+  const shares = rows.map(() => columns.map(() => 0));
+  columns.forEach((k) => {
+    const c = trie.columns[k];
+    if (!c || c.total <= 0) return;
+    for (let i = 0; i < c.node.length; i++) {
+      const row = index.get(trie.name(c.node[i] as number));
+      if (row === undefined) continue;
+      const perHost = shares[row] as number[];
+      perHost[k] = (perHost[k] as number) + (c.self[i] as number) / c.total;
+    }
+  });
+  const total = columns.reduce((t, k) => t + (trie.columns[k]?.total ?? 0), 0);
+  const totalSamples = columns.reduce((t, k) => t + (trie.columns[k]?.totalCount ?? 0), 0);
+  const loaded = nodes.length > 0 ? (await sourceColumn(p.id, nodes[0] as string, undefined, q)).loaded : null;
+  return { kind, nodes: [...nodes], missing: [...missing], unit: loaded ? valueUnit(loaded.profile, q.event) : 'samples', total, totalSamples, rows, more: Math.max(0, all.length - rows.length), shares };
 }
 
 /** GET …/nodes/{node}/export: the node's stacks (same filters as the folded export) as a file. */

@@ -1,5 +1,5 @@
 import { clusterSchedLatency, heatmap, nodeSchedLatency, nodeSyscalls, nodeThread, nodeTimeline } from './events';
-import { diff, merged, nodeExport, nodeFlamegraph, nodeFolded, ranking } from './flame';
+import { clusterFunctions, diff, merged, nodeExport, nodeFlamegraph, nodeFolded, nodeFunctions, ranking } from './flame';
 
 /**
  * The queries that read profiles: each can take long on a big capture, so they run in the
@@ -9,6 +9,8 @@ export const QUERIES = {
   flamegraph: nodeFlamegraph,
   folded: nodeFolded,
   export: nodeExport,
+  functions: nodeFunctions,
+  clusterFunctions,
   diff,
   ranking,
   merged,
