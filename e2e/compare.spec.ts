@@ -63,9 +63,24 @@ test('compare the cluster: shared search, node-d vs the rest, and the link resto
   const totalShares = (await fn.locator('td:nth-child(5)').allInnerTexts()).slice(0, 10).map((t) => Number.parseFloat(t));
   expect(totalShares).toEqual([...totalShares].sort((x, y) => y - x));
   expect(totalShares[0]).toBeGreaterThan(10);
-  // Its name opens the flame graphs searching for it.
+  // Its name opens its sandwich on the host where it weighs most: callers up to the process, callees below.
   await page.getByTestId('search').fill('mix_round');
-  await fn.first().getByRole('button', { name: 'mix_round.constprop.0' }).click();
+  await fn.first().getByRole('button', { name: 'mix_round.constprop.0', exact: true }).click();
+  await expect(page).toHaveURL(/fn=mix_round.constprop.0/);
+  await page.getByTestId('sandwich-host').selectOption('cluster1-node-d');
+  await expect(page.getByTestId('sandwich-callers').locator('g.frame[name="mix_round.constprop.0"]')).toBeAttached();
+  await expect(page.getByTestId('sandwich-callers').locator('g.frame[name="hotspot-filter"]').first()).toBeAttached();
+  await expect(page.getByTestId('sandwich-callees').locator('g.frame[name="mix_round.constprop.0"]')).toBeAttached();
+  // The link keeps the sandwich.
+  const sandwichLink = page.url();
+  expect(sandwichLink).toMatch(/fs=cluster1-node-d/);
+  const again = await browser.newContext();
+  const reopened = await again.newPage();
+  await reopened.goto(sandwichLink);
+  await expect(reopened.getByTestId('sandwich-callers').locator('g.frame[name="hotspot-filter"]').first()).toBeAttached();
+  await again.close();
+  // ⌕ finds it in every host's flame graph.
+  await fn.first().getByRole('button', { name: 'find mix_round.constprop.0 in the flame graphs' }).click();
   await expect(page).toHaveURL(/q=mix_round.constprop.0/);
   await expect(card(page, 'cluster1-node-d').getByTestId('match')).toHaveText(/^(?!0\.00%)[\d.]+% matched$/);
 });

@@ -22,6 +22,8 @@ export interface FlameGraphProps<N extends DrawnNode<N>> {
   color?: (d: N) => string | null;
   /** Extra tooltip lines for a frame. */
   describe?: (d: N) => string[];
+  /** Root at the top (icicle, the default) or at the bottom (flame: a sandwich's callers). */
+  orientation?: 'icicle' | 'flame';
 }
 
 /**
@@ -62,13 +64,15 @@ interface Tip<N> {
  * names come from captures and are untrusted: the library draws labels with .text(), and the
  * tooltip here is React text, never HTML.
  */
-export function FlameGraph<N extends DrawnNode<N>>({ root, zoom, search, onZoom, unit = 'samples', color, describe }: FlameGraphProps<N>) {
+export function FlameGraph<N extends DrawnNode<N>>({ root, zoom, search, onZoom, unit = 'samples', color, describe, orientation = 'icicle' }: FlameGraphProps<N>) {
   const ref = useRef<HTMLDivElement>(null);
   const chartRef = useRef<FlameGraphChart<N> | null>(null);
   const bound = useRef(false);
   const applied = useRef('');
   const onZoomRef = useRef(onZoom);
   const colorRef = useRef(color);
+  // Fixed for the chart's life (a graph does not flip over).
+  const orientationRef = useRef(orientation);
   const [tip, setTip] = useState<Tip<N> | null>(null);
 
   useEffect(() => {
@@ -84,7 +88,7 @@ export function FlameGraph<N extends DrawnNode<N>>({ root, zoom, search, onZoom,
       .transitionDuration(200)
       .minFrameSize(1)
       .sort(false)
-      .inverted(true)
+      .inverted(orientationRef.current === 'icicle')
       .selfValue(false)
       .resetHeightOnZoom(true)
       .setColorMapper((d) => (d.highlight ? HIGHLIGHT_COLOR : (colorRef.current?.(d.data) ?? frameColor(d.data))))

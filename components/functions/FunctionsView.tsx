@@ -1,10 +1,11 @@
 'use client';
 import { useMemo, useState } from 'react';
 import { endpoints } from '@/lib/api/endpoints';
-import type { FunctionRow, SourceKind } from '@/lib/api/schemas';
-import { useEndpoint } from '@/lib/client/queries';
+import type { FlameNode, FunctionRow, SourceKind } from '@/lib/api/schemas';
+import { useEndpoint, useZoomableTree } from '@/lib/client/queries';
 import type { CaptureViewProps } from '@/lib/client/view-state';
 import { formatCount, formatDurationNs, formatPercent } from '@/lib/viz/format';
+import { FlameGraph } from '../flame-graph/FlameGraph';
 import styles from './Functions.module.css';
 
 type Props = Omit<CaptureViewProps, 'selected'> & { kind: SourceKind; filter: string };
@@ -16,7 +17,7 @@ const MAX_HOST_COLUMNS = 32;
 /**
  * The cluster's top functions (every host of the source kind summed): self and total, value and
  * share, sample counts, and each host's self share as a shaded cell, sortable and filtered by
- * the search box. A function's name opens the flame graphs searching for it.
+ * the search box. A function's name opens its sandwich (callers and callees); ⌕ finds it in the flame graphs.
  */
 export function FunctionsView({ capture, view, setView, kind, filter }: Props) {
   const versions = capture.nodes.flatMap((n) => n.sources.map((x) => x.version)).join(',');
@@ -70,9 +71,12 @@ export function FunctionsView({ capture, view, setView, kind, filter }: Props) {
           <tbody>
             {rows.slice(0, 500).map(({ r, i }) => (
               <tr key={r.name} data-testid="function-row">
-                <td className={styles.name}>
-                  <button className={styles.link} onClick={() => setView((s) => ({ ...s, view: 'flame', search: r.name }))} title="show it in every host's flame graph">
+                <td className={`${styles.name} ${view.fn === r.name ? styles.chosen : ''}`}>
+                  <button className={styles.link} onClick={() => setView((s) => ({ ...s, fn: r.name, callersZoom: [], calleesZoom: [] }))} title="its callers and callees (sandwich)">
                     {r.name}
+                  </button>{' '}
+                  <button className={styles.find} onClick={() => setView((s) => ({ ...s, view: 'flame', search: r.name }))} title="find it in every host's flame graph" aria-label={`find ${r.name} in the flame graphs`}>
+                    ⌕
                   </button>
                 </td>
                 <td className={styles.num}>{value(r.self)}</td>
@@ -94,6 +98,42 @@ export function FunctionsView({ capture, view, setView, kind, filter }: Props) {
         </table>
       </div>
       {rows.length > 500 && <p className="muted">the first 500 of {formatCount(rows.length)} rows; search to narrow them</p>}
+      {view.fn && <SandwichPanel capture={capture} view={view} setView={setView} kind={kind} fn={view.fn} hosts={data.nodes} />}
     </section>
+  );
+}
+
+/**
+ * A function's sandwich on one host: its callers above (the function at the bottom, its callers
+ * growing up to the stack roots) and its callees below, each merged over every place it occurs.
+ */
+function SandwichPanel({ capture, view, setView, fn, hosts }: Omit<Props, 'filter'> & { fn: string; hosts: string[] }) {
+  const host = view.fnHost && hosts.includes(view.fnHost) ? view.fnHost : (hosts.includes(view.node ?? '') ? view.node : hosts[0]) ?? '';
+  const node = capture.nodes.find((n) => n.name === host);
+  const params = { id: capture.id, node: host };
+  const key = { key: [node?.sources.map((x) => x.version).join(',') ?? ''], enabled: !!node };
+  const callers = useZoomableTree<typeof endpoints.sandwich, FlameNode>(endpoints.sandwich, params, { fn, side: 'callers', event: view.event }, view.callersZoom, key);
+  const callees = useZoomableTree<typeof endpoints.sandwich, FlameNode>(endpoints.sandwich, params, { fn, side: 'callees', event: view.event }, view.calleesZoom, key);
+  return (
+    <div className={styles.sandwich} data-testid="sandwich">
+      <h3>
+        <span className={styles.fn}>{fn}</span> on{' '}
+        <select value={host} onChange={(e) => setView((s) => ({ ...s, fnHost: e.target.value, callersZoom: [], calleesZoom: [] }))} aria-label="host of the sandwich" data-testid="sandwich-host">
+          {hosts.map((h) => (
+            <option key={h}>{h}</option>
+          ))}
+        </select>{' '}
+        <button onClick={() => setView((s) => ({ ...s, fn: undefined, fnHost: undefined, callersZoom: [], calleesZoom: [] }))}>close</button>
+      </h3>
+      {(callers.error ?? callees.error) && <p className="error">{((callers.error ?? callees.error) as Error).message}</p>}
+      <p className="muted">callers (who calls it, up to the stack roots)</p>
+      <div data-testid="sandwich-callers">
+        {callers.tree && <FlameGraph root={callers.tree.root} zoom={view.callersZoom} search="" onZoom={(z) => setView((s) => ({ ...s, callersZoom: z }))} unit={callers.tree.unit} orientation="flame" />}
+      </div>
+      <p className="muted">callees (what it calls)</p>
+      <div data-testid="sandwich-callees">
+        {callees.tree && <FlameGraph root={callees.tree.root} zoom={view.calleesZoom} search="" onZoom={(z) => setView((s) => ({ ...s, calleesZoom: z }))} unit={callees.tree.unit} />}
+      </div>
+    </div>
   );
 }

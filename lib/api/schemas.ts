@@ -212,6 +212,13 @@ export const LodQuery = z.object({
 export const FlameQuery = StackQuery.extend(LodQuery.shape);
 export type FlameQuery = z.infer<typeof FlameQuery>;
 
+/** One side of a function's sandwich: its callers (from it up to the stack roots) or its callees. */
+export const SandwichQuery = FlameQuery.extend({
+  fn: z.string().min(1).max(4096),
+  side: z.enum(['callers', 'callees']),
+});
+export type SandwichQuery = z.infer<typeof SandwichQuery>;
+
 export const NODE_KINDS = ['root', 'process', 'user', 'kernel', 'jit', 'inlined', 'other'] as const;
 export const NodeKind = z.enum(NODE_KINDS);
 

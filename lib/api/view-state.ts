@@ -30,6 +30,9 @@
  *   rc=CAUSE                       scheduler latency of one cause: preempted, wakeup, waking, wakeup_new
  *   sq.NAME=SOURCE                 source of node NAME the scheduler views read (default: trace-cmd, ftrace, then tracepoints)
  *   tid=TID                        the thread whose wall clock is shown
+ *   view=functions                 the cluster's top functions
+ *   fn=NAME                        functions view: the sandwich of this function (callers above, callees below)
+ *   fs=NAME|sz=a;b / fz=a;b        its host (default: the selected one), and the callers' / callees' zoomed paths
  *
  * Nodes are hosts; `t.NAME` ranges are on the host's time axis (ns from its first record over
  * all its sources), which for a host of one source is that source's own time.
@@ -73,6 +76,10 @@ export const ViewState = z.object({
   cause: RunqCauseName.optional().catch(undefined),
   schedSource: z.record(NodeKey, z.string().regex(NODE_NAME_PATTERN)).catch({}),
   tid: z.number().int().positive().optional().catch(undefined),
+  fn: z.string().min(1).max(4096).optional().catch(undefined),
+  fnHost: z.string().regex(NODE_NAME_PATTERN).optional().catch(undefined),
+  callersZoom: Path.catch([]),
+  calleesZoom: Path.catch([]),
 });
 export type ViewState = z.infer<typeof ViewState>;
 export type ViewName = ViewState['view'];
@@ -96,6 +103,8 @@ export const DEFAULT_VIEW: ViewState = {
   offCpu: false,
   offZoom: {},
   schedSource: {},
+  callersZoom: [],
+  calleesZoom: [],
 };
 
 /** Upgraders from older versions, keyed by the version they read. */
@@ -155,6 +164,10 @@ export function parseViewState(params: URLSearchParams): ViewState {
     cause: p.get('rc') ?? undefined,
     schedSource: perNode(p, 'sq.', (s) => (NODE_NAME_PATTERN.test(s) ? s : undefined)),
     tid: /^\d+$/.test(p.get('tid') ?? '') ? Number(p.get('tid')) : undefined,
+    fn: p.get('fn') ?? undefined,
+    fnHost: p.get('fs') ?? undefined,
+    callersZoom: p.get('sz') ? (p.get('sz') as string).split(';') : [],
+    calleesZoom: p.get('fz') ? (p.get('fz') as string).split(';') : [],
   });
   return parsed.success ? parsed.data : DEFAULT_VIEW;
 }
@@ -192,5 +205,9 @@ export function serializeViewState(s: ViewState): URLSearchParams {
   if (s.cause) p.set('rc', s.cause);
   for (const [node, source] of sorted(s.schedSource)) p.set(`sq.${node}`, source);
   if (s.tid !== undefined) p.set('tid', String(s.tid));
+  if (s.fn) p.set('fn', s.fn);
+  if (s.fnHost) p.set('fs', s.fnHost);
+  if (s.callersZoom.length > 0) p.set('sz', s.callersZoom.join(';'));
+  if (s.calleesZoom.length > 0) p.set('fz', s.calleesZoom.join(';'));
   return p;
 }

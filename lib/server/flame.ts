@@ -1,11 +1,12 @@
 import type { ResponseOf } from '../api/endpoints';
 import type { endpoints } from '../api/endpoints';
-import { MAX_FUNCTION_ROWS, type CompareQuery, type DiffQuery, type ExportQuery, type FlameQuery, type MergedQuery, type StackQuery } from '../api/schemas';
+import { MAX_FUNCTION_ROWS, type CompareQuery, type DiffQuery, type ExportQuery, type FlameQuery, type MergedQuery, type SandwichQuery, type StackQuery } from '../api/schemas';
 import type { z } from 'zod';
 import { gzipSync } from 'node:zlib';
 import { foldedLines } from '../profile/collapse';
 import { toPprof, toSpeedscope } from '../profile/export';
 import { functionRows } from '../profile/functions';
+import { sandwich } from '../profile/sandwich';
 import { columnFlame, diffFlame, mergedFlame, side } from '../profile/flame-views';
 import { DEFAULT_MAX_NODES } from '../profile/lod';
 import { rankColumns } from '../profile/ranking';
@@ -46,6 +47,15 @@ export async function nodeFlamegraph(p: NodeParams, q: z.output<typeof FlameQuer
 export async function nodeFolded(p: NodeParams, q: z.output<typeof StackQuery>): Promise<string[]> {
   const { trie, column } = await sourceColumn(p.id, p.node, q.source, q);
   return foldedLines(trie, column);
+}
+
+/** GET …/nodes/{node}/sandwich: one side of a function's sandwich, as a level-of-detail tree. */
+export async function nodeSandwich(p: NodeParams, q: z.output<typeof SandwichQuery>): Promise<ResponseOf<typeof endpoints.sandwich>> {
+  const { fn, side, focus, search, maxNodes, minShare, ...stack } = q;
+  const { trie, column, loaded } = await sourceColumn(p.id, p.node, stack.source, stack);
+  const s = sandwich(trie, column, fn);
+  const lod = columnFlame(side === 'callers' ? s.callers : s.callees, 0, { focus, search, maxNodes, minShare });
+  return { root: lod.root, total: lod.total, focus: lod.focus, focusFound: lod.focusFound, truncated: lod.truncated, nodes: lod.nodes, search: lod.search, unit: valueUnit(loaded.profile, stack.event) };
 }
 
 /** GET …/nodes/{node}/functions: self and total per function of the node's flame graph. */

@@ -1,5 +1,5 @@
 import { clusterSchedLatency, heatmap, nodeSchedLatency, nodeSyscalls, nodeThread, nodeTimeline } from './events';
-import { clusterFunctions, diff, merged, nodeExport, nodeFlamegraph, nodeFolded, nodeFunctions, ranking } from './flame';
+import { clusterFunctions, diff, merged, nodeExport, nodeFlamegraph, nodeFolded, nodeFunctions, nodeSandwich, ranking } from './flame';
 
 /**
  * The queries that read profiles: each can take long on a big capture, so they run in the
@@ -10,6 +10,7 @@ export const QUERIES = {
   folded: nodeFolded,
   export: nodeExport,
   functions: nodeFunctions,
+  sandwich: nodeSandwich,
   clusterFunctions,
   diff,
   ranking,
