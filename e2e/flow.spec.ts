@@ -31,6 +31,15 @@ test('drop four perf dumps, search, zoom, and share the exact view', async ({ pa
   await expect(card(page, 'cluster1-node-c').getByTestId('match')).toHaveText('0.00% matched');
   await expect.poll(() => card(page, 'cluster1-node-a').locator('rect[fill="rgb(230, 0, 230)"], rect[fill="rgb(230,0,230)"]').count()).toBeGreaterThan(0);
 
+  // A /regex/ (RE2 syntax, linear time): only node-d runs the hot spot; an invalid one says why.
+  await page.getByTestId('search').fill('/^hotspot-(filter|x)$/');
+  await expect(card(page, 'cluster1-node-d').getByTestId('match')).toHaveText(/^[1-9][\d.]*% matched$/);
+  await expect(card(page, 'cluster1-node-a').getByTestId('match')).toHaveText('0.00% matched');
+  await page.getByTestId('search').fill('/(hotspot/');
+  await expect(card(page, 'cluster1-node-d').locator('.error')).toContainText('not a valid regular expression');
+  await page.getByTestId('search').fill('gzip');
+  await expect(card(page, 'cluster1-node-c').getByTestId('match')).toHaveText('0.00% matched');
+
   // Zoom into node-d's hot spot.
   const nodeD = card(page, 'cluster1-node-d');
   await nodeD.locator('g.frame[name="hotspot-filter"]').first().click();

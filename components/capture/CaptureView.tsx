@@ -131,7 +131,7 @@ export function CaptureView({ initial }: { initial: Capture }) {
       <div className={styles.toolbar}>
         <input
           type="search"
-          placeholder="Search frames (substring)"
+          placeholder="Search frames: substring, or /regex/ (/regex/i: any case)"
           aria-label="search frames"
           value={searchText}
           onChange={(e) => setSearchText(e.target.value)}

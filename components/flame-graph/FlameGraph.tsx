@@ -3,6 +3,7 @@ import { select } from 'd3';
 import flamegraph, { type FlameGraphChart, type HierarchyFrame } from 'd3-flame-graph';
 import { useEffect, useRef, useState } from 'react';
 import type { FlameNode } from '@/lib/api/schemas';
+import { compileSearch } from '@/lib/util/frame-search';
 import { frameColor, HIGHLIGHT_COLOR, KIND_LABELS } from '@/lib/viz/colors';
 import { formatCount, formatDurationNs, formatPercent } from '@/lib/viz/format';
 import styles from './FlameGraph.module.css';
@@ -47,8 +48,11 @@ function findFrame<N extends DrawnNode<N>>(root: HierarchyFrame<N>, path: readon
   return node ?? null;
 }
 
+/** The last term's matcher (d3-flame-graph asks once per frame with the same term). */
+let compiled: { term: string; test: (name: string) => boolean } = { term: '', test: () => false };
 function matches(d: DrawnNode<unknown>, term: string): boolean {
-  return d.m === 1 || d.n.toLowerCase().includes(term.toLowerCase());
+  if (compiled.term !== term) compiled = { term, test: compileSearch(term).test };
+  return d.m === 1 || compiled.test(d.n);
 }
 
 interface Tip<N> {

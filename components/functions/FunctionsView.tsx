@@ -3,6 +3,7 @@ import { useMemo, useState } from 'react';
 import { endpoints } from '@/lib/api/endpoints';
 import type { FlameNode, FunctionRow, SourceKind } from '@/lib/api/schemas';
 import { useEndpoint, useZoomableTree } from '@/lib/client/queries';
+import { compileSearch } from '@/lib/util/frame-search';
 import type { CaptureViewProps } from '@/lib/client/view-state';
 import { formatCount, formatDurationNs, formatPercent } from '@/lib/viz/format';
 import { FlameGraph } from '../flame-graph/FlameGraph';
@@ -25,8 +26,8 @@ export function FunctionsView({ capture, view, setView, kind, filter }: Props) {
   const [sort, setSort] = useState<SortKey>('self');
   const rows = useMemo(() => {
     if (!data) return [];
-    const needle = filter.toLowerCase();
-    const indexed = data.rows.map((r, i) => ({ r, i })).filter(({ r }) => !needle || r.name.toLowerCase().includes(needle));
+    const match = filter.trim() ? compileSearch(filter).test : null;
+    const indexed = data.rows.map((r, i) => ({ r, i })).filter(({ r }) => !match || match(r.name));
     const by = (a: FunctionRow, b: FunctionRow) => (sort === 'name' ? (a.name < b.name ? -1 : a.name > b.name ? 1 : 0) : b[sort] - a[sort]);
     return indexed.sort((x, y) => by(x.r, y.r));
   }, [data, filter, sort]);

@@ -2,6 +2,7 @@
  * The one contract between server, browser and curl users: every request part and response
  * body is described here and validated on both sides.
  */
+import { compileSearch } from '../util/frame-search';
 import { z } from 'zod';
 import type { DiffNode, FlameNode, MergedNode } from '../profile/flame-views';
 
@@ -203,7 +204,12 @@ export const FramePath = z.codec(z.string().max(64 * 1024), z.array(z.string()),
 export const LodQuery = z.object({
   /** Frame path expanded at full detail (a zoom). */
   focus: FramePath.optional(),
-  search: z.string().max(500).optional(),
+  /** Substring (any case), or `/regex/` (RE2 syntax, `/regex/i` for any case). */
+  search: z
+    .string()
+    .max(500)
+    .refine((s) => compileSearch(s).error === null, { error: (issue) => compileSearch(String(issue.input)).error ?? 'invalid search' })
+    .optional(),
   maxNodes: z.coerce.number().int().min(100).max(50_000).optional(),
   /** Frames narrower than this share of the focused frame are folded (1/width in pixels; default 1/20000). */
   minShare: z.coerce.number().gt(0).max(0.1).optional(),

@@ -1,3 +1,4 @@
+import { compileSearch } from '../util/frame-search';
 import { compareNames, type NodeKindName, type WeightedTrie } from './weighted-trie';
 
 /** What every level-of-detail row carries, whatever else a view adds. */
@@ -157,8 +158,9 @@ export function levelOfDetail<R extends LodRow<R>>(trie: WeightedTrie, view: Lod
 
 /** Matching nodes over the whole view, which nodes have a match below them, and the matched value (outermost matches only). */
 function searchTree(trie: WeightedTrie, present: (n: number) => boolean, value: (n: number) => number, search: string | undefined) {
-  const term = search?.trim().toLowerCase() ?? '';
+  const term = search?.trim() ?? '';
   if (!term) return { hasMatchBelow: null, matched: 0 };
+  const matches = compileSearch(term).test;
   const hasMatchBelow = new Uint8Array(trie.size);
   let matched = 0;
   const stack: number[] = [0];
@@ -166,7 +168,7 @@ function searchTree(trie: WeightedTrie, present: (n: number) => boolean, value: 
   while (stack.length > 0) {
     const node = stack.pop() as number;
     const underMatch = under.pop() as boolean;
-    const isMatch = node !== 0 && trie.name(node).toLowerCase().includes(term);
+    const isMatch = node !== 0 && matches(trie.name(node));
     if (isMatch) {
       if (!underMatch) matched += value(node);
       for (let a = node; a >= 0 && !hasMatchBelow[a]; a = trie.parent(a)) hasMatchBelow[a] = 1;
