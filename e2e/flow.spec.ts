@@ -40,6 +40,21 @@ test('drop four perf dumps, search, zoom, and share the exact view', async ({ pa
   await page.getByTestId('search').fill('gzip');
   await expect(card(page, 'cluster1-node-c').getByTestId('match')).toHaveText('0.00% matched');
 
+  // Flame (root at the bottom) or icicle (root at the top), kept in the link.
+  const rootBelowChildren = () =>
+    card(page, 'cluster1-node-a').evaluate((el) => {
+      const y = (g: Element | null) => Number(/translate\([^,]+,\s*([-\d.]+)\)/.exec(g?.getAttribute('transform') ?? '')?.[1] ?? NaN);
+      const frames = [...el.querySelectorAll('g.frame')];
+      const root = frames.find((g) => g.getAttribute('name') === 'all') ?? null;
+      return frames.filter((g) => g !== root).every((g) => y(g) < y(root));
+    });
+  expect(await rootBelowChildren()).toBe(false);
+  await page.getByTestId('orientation-select').selectOption('flame');
+  await expect(page).toHaveURL(/or=flame/);
+  await expect.poll(rootBelowChildren).toBe(true);
+  await page.getByTestId('orientation-select').selectOption('icicle');
+  await expect.poll(rootBelowChildren).toBe(false);
+
   // Zoom into node-d's hot spot.
   const nodeD = card(page, 'cluster1-node-d');
   await nodeD.locator('g.frame[name="hotspot-filter"]').first().click();

@@ -179,6 +179,15 @@ export function CaptureView({ initial }: { initial: Capture }) {
             </select>
           </label>
         )}
+        {(view.view === 'flame' || view.view === 'compare') && (
+          <label title="Root at the top (icicle, as speedscope and the Firefox Profiler draw) or at the bottom (flame, as flamegraph.pl draws)">
+            Draw{' '}
+            <select value={view.orientation} onChange={(e) => setView((s) => ({ ...s, orientation: e.target.value as 'icicle' | 'flame' }))} data-testid="orientation-select">
+              <option value="icicle">icicle (root at top)</option>
+              <option value="flame">flame (root at bottom)</option>
+            </select>
+          </label>
+        )}
         {Object.keys(view.zoom).length + Object.keys(view.range).length + Object.keys(view.cells).length > 0 && (
           <button onClick={() => setView((s) => ({ ...s, zoom: {}, range: {}, cells: {} }))}>Reset zooms and ranges</button>
         )}
@@ -215,6 +224,7 @@ export function CaptureView({ initial }: { initial: Capture }) {
               onZoom={(path) => setView((s) => ({ ...s, node: n.name, zoom: { ...s.zoom, [n.name]: path } }))}
               onZoomAll={(path) => setView((s) => ({ ...s, zoom: Object.fromEntries(capture.nodes.map((x) => [x.name, path])) }))}
               widthShare={view.scale === 'shared' ? (source?.samples ?? 0) / maxSamples : 1}
+              orientation={view.orientation}
               onClearRange={() => setView((s) => ({ ...s, range: withNode(s.range, n.name, undefined) }))}
               onClearCells={() => setView((s) => ({ ...s, cells: withNode(s.cells, n.name, undefined) }))}
             />
@@ -234,6 +244,7 @@ export function CaptureView({ initial }: { initial: Capture }) {
                 onZoom={(path) => setView((s) => ({ ...s, node: n.name, offZoom: { ...s.offZoom, [n.name]: path } }))}
                 onClearRange={() => setView((s) => ({ ...s, range: withNode(s.range, n.name, undefined) }))}
                 offCpu
+                orientation={view.orientation}
               />
             )}
             </Fragment>

@@ -37,6 +37,8 @@ interface Props {
   widthShare?: number;
   /** The card shows off-CPU time (event off-cpu of a scheduler source). */
   offCpu?: boolean;
+  /** Root at the top (icicle) or at the bottom (flame). */
+  orientation?: 'icicle' | 'flame';
 }
 
 /** One node's card: header, search match share, and its flame graph. */
@@ -80,7 +82,7 @@ function HostHead({ node, children }: { node: NodeSummary; children?: React.Reac
   );
 }
 
-function SourceFlame({ captureId, node, source, placement, zoom, search, event, range: hostRange, cells, onZoom, onClearRange, onClearCells, onZoomAll, widthShare = 1, offCpu }: Props & { source: SourceSummary }) {
+function SourceFlame({ captureId, node, source, placement, zoom, search, event, range: hostRange, cells, onZoom, onClearRange, onClearCells, onZoomAll, widthShare = 1, offCpu, orientation }: Props & { source: SourceSummary }) {
   const [cardRef, seen] = useSeen<HTMLDivElement>();
   const [graphRef, graphWidth] = useWidth<HTMLDivElement>(600);
   const params = { id: captureId, node: node.name };
@@ -180,7 +182,7 @@ function SourceFlame({ captureId, node, source, placement, zoom, search, event, 
         </p>
       ) : (
         <div style={{ width: `${Math.max(2, Math.round(widthShare * 1000) / 10)}%` }} data-testid="flame-width">
-          <FlameGraph root={tree.root} zoom={missing ? [] : zoom} search={search} onZoom={onZoom} unit={tree.unit} />
+          <FlameGraph root={tree.root} zoom={missing ? [] : zoom} search={search} onZoom={onZoom} unit={tree.unit} orientation={orientation} />
         </div>
       )}
       </div>

@@ -133,6 +133,7 @@ export function CompareView({ capture, view, setView, kind }: Props) {
               zoom={diff.missing ? [] : view.diffZoom}
               search={view.search}
               onZoom={(path) => setView((s) => ({ ...s, diffZoom: path }))}
+              orientation={view.orientation}
               color={(d) => diffColor(d.d, maxAbs)}
               describe={(d) => [`${a}: ${formatShare(d.sa)} (${formatCount(d.a)})`, `${bLabel}: ${formatShare(d.sb)} (${formatCount(d.b)})`, `change: ${formatDelta(d.sa, d.sb)}`]}
             />
@@ -154,6 +155,7 @@ export function CompareView({ capture, view, setView, kind }: Props) {
               zoom={merged.missing ? [] : view.mergedZoom}
               search={view.search}
               onZoom={(path) => setView((s) => ({ ...s, mergedZoom: path }))}
+              orientation={view.orientation}
               describe={(d) => {
                 const { root, nodes } = merged.tree as NonNullable<typeof merged.tree>;
                 return nodes.map((n, i) => `${n}: ${formatCount(d.per[i] ?? 0)} (${formatPercent(d.per[i] ?? 0, root.per[i] ?? 0)})`);

@@ -23,7 +23,7 @@ export interface FlameGraphProps<N extends DrawnNode<N>> {
   color?: (d: N) => string | null;
   /** Extra tooltip lines for a frame. */
   describe?: (d: N) => string[];
-  /** Root at the top (icicle, the default) or at the bottom (flame: a sandwich's callers). */
+  /** Root at the top (icicle, the default) or at the bottom (flame, as flamegraph.pl draws). */
   orientation?: 'icicle' | 'flame';
 }
 
@@ -75,8 +75,6 @@ export function FlameGraph<N extends DrawnNode<N>>({ root, zoom, search, onZoom,
   const applied = useRef('');
   const onZoomRef = useRef(onZoom);
   const colorRef = useRef(color);
-  // Fixed for the chart's life (a graph does not flip over).
-  const orientationRef = useRef(orientation);
   const [tip, setTip] = useState<Tip<N> | null>(null);
 
   useEffect(() => {
@@ -92,7 +90,7 @@ export function FlameGraph<N extends DrawnNode<N>>({ root, zoom, search, onZoom,
       .transitionDuration(200)
       .minFrameSize(1)
       .sort(false)
-      .inverted(orientationRef.current === 'icicle')
+      .inverted(orientation === 'icicle')
       .selfValue(false)
       .resetHeightOnZoom(true)
       .setColorMapper((d) => (d.highlight ? HIGHLIGHT_COLOR : (colorRef.current?.(d.data) ?? frameColor(d.data))))
@@ -118,7 +116,7 @@ export function FlameGraph<N extends DrawnNode<N>>({ root, zoom, search, onZoom,
       bound.current = false;
       chartRef.current = null;
     };
-  }, []);
+  }, [orientation]);
 
   useEffect(() => {
     const el = ref.current;
@@ -134,7 +132,8 @@ export function FlameGraph<N extends DrawnNode<N>>({ root, zoom, search, onZoom,
       chart.update(data);
     }
     applied.current = '';
-  }, [root]);
+    // A new chart (the orientation changed) is bound afresh.
+  }, [root, orientation]);
 
   useEffect(() => {
     const el = ref.current;
@@ -150,7 +149,7 @@ export function FlameGraph<N extends DrawnNode<N>>({ root, zoom, search, onZoom,
     }
     if (search.trim()) chart.search(search.trim());
     else chart.clear();
-  }, [root, zoom, search]);
+  }, [root, zoom, search, orientation]);
 
   const onMove = (e: React.MouseEvent) => {
     const g = (e.target as Element).closest('g.frame') as (Element & { __data__?: HierarchyFrame<N> }) | null;

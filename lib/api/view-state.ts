@@ -30,6 +30,7 @@
  *   rc=CAUSE                       scheduler latency of one cause: preempted, wakeup, waking, wakeup_new
  *   sq.NAME=SOURCE                 source of node NAME the scheduler views read (default: trace-cmd, ftrace, then tracepoints)
  *   tid=TID                        the thread whose wall clock is shown
+ *   or=flame                       flame graphs with the root at the bottom (default: icicle, root at the top)
  *   view=functions                 the cluster's top functions
  *   fn=NAME                        functions view: the sandwich of this function (callers above, callees below)
  *   fs=NAME|sz=a;b / fz=a;b        its host (default: the selected one), and the callers' / callees' zoomed paths
@@ -65,6 +66,7 @@ export const ViewState = z.object({
   b: z.union([z.literal('cluster'), z.string().regex(NODE_NAME_PATTERN)]).catch('cluster'),
   shape: z.enum(['a', 'b']).catch('a'),
   scale: z.enum(['own', 'shared']).catch('own'),
+  orientation: z.enum(['icicle', 'flame']).catch('icicle'),
   diffZoom: Path.catch([]),
   mergedZoom: Path.catch([]),
   kind: SourceKind.optional().catch(undefined),
@@ -102,6 +104,7 @@ export const DEFAULT_VIEW: ViewState = {
   sourceOffset: {},
   offCpu: false,
   offZoom: {},
+  orientation: 'icicle',
   schedSource: {},
   callersZoom: [],
   calleesZoom: [],
@@ -153,6 +156,7 @@ export function parseViewState(params: URLSearchParams): ViewState {
     b: p.get('b') ?? 'cluster',
     shape: p.get('shape') ?? 'a',
     scale: p.get('scale') ?? 'own',
+    orientation: p.get('or') ?? 'icicle',
     diffZoom: p.get('dz')?.split(';') ?? [],
     mergedZoom: p.get('mz')?.split(';') ?? [],
     kind: p.get('src') ?? undefined,
@@ -194,6 +198,7 @@ export function serializeViewState(s: ViewState): URLSearchParams {
   if (s.b !== 'cluster') p.set('b', s.b);
   if (s.shape !== 'a') p.set('shape', s.shape);
   if (s.scale !== 'own') p.set('scale', s.scale);
+  if (s.orientation !== 'icicle') p.set('or', s.orientation);
   if (s.diffZoom.length > 0) p.set('dz', s.diffZoom.join(';'));
   if (s.mergedZoom.length > 0) p.set('mz', s.mergedZoom.join(';'));
   if (s.kind) p.set('src', s.kind);
