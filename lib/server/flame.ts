@@ -31,16 +31,12 @@ export function valueUnit(profile: Profile, event: string | undefined): ValueUni
 export async function nodeFlamegraph(p: NodeParams, q: z.output<typeof FlameQuery>): Promise<ResponseOf<typeof endpoints.flamegraph>> {
   const { trie, column, loaded } = await sourceColumn(p.id, p.node, q.source, q);
   const lod = columnFlame(trie, column, { focus: q.focus, search: q.search, maxNodes: q.maxNodes, minShare: q.minShare });
-  return {
-    root: lod.root,
-    total: lod.total,
-    focus: lod.focus,
-    focusFound: lod.focusFound,
-    truncated: lod.truncated,
-    nodes: lod.nodes,
-    search: lod.search,
-    unit: valueUnit(loaded.profile, q.event),
-  };
+  return flameAnswer(lod, valueUnit(loaded.profile, q.event));
+}
+
+/** A flame tree answer (FlameTree) from a level-of-detail result. */
+function flameAnswer(lod: ReturnType<typeof columnFlame>, unit: ValueUnit): ResponseOf<typeof endpoints.flamegraph> {
+  return { root: lod.root, total: lod.total, focus: lod.focus, focusFound: lod.focusFound, truncated: lod.truncated, nodes: lod.nodes, search: lod.search, unit };
 }
 
 /** GET …/nodes/{node}/folded: stackcollapse-perf.pl's lines for the node. */
@@ -55,7 +51,7 @@ export async function nodeSandwich(p: NodeParams, q: z.output<typeof SandwichQue
   const { trie, column, loaded } = await sourceColumn(p.id, p.node, stack.source, stack);
   const s = sandwich(trie, column, fn);
   const lod = columnFlame(side === 'callers' ? s.callers : s.callees, 0, { focus, search, maxNodes, minShare });
-  return { root: lod.root, total: lod.total, focus: lod.focus, focusFound: lod.focusFound, truncated: lod.truncated, nodes: lod.nodes, search: lod.search, unit: valueUnit(loaded.profile, stack.event) };
+  return flameAnswer(lod, valueUnit(loaded.profile, stack.event));
 }
 
 /** GET …/nodes/{node}/functions: self and total per function of the node's flame graph. */
