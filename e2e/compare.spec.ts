@@ -112,8 +112,10 @@ test('the differential and merged graphs zoom into frames folded behind an aggre
 
   // Click the widest aggregate the page drew: the graph zooms to its parent, asked for at full detail.
   const aggregates = graph.locator(AGGREGATE);
-  const widths = await aggregates.evaluateAll((els) => els.map((el) => Number(el.querySelector('rect')?.getAttribute('width') ?? 0)));
-  expect(Math.max(...widths)).toBeGreaterThanOrEqual(1);
+  const aggregateWidths = () => aggregates.evaluateAll((els) => els.map((el) => Number(el.querySelector('rect')?.getAttribute('width') ?? 0)));
+  // (Polled: the graph is redrawn once the panel's width is measured and the matching tree arrives.)
+  await expect.poll(async () => Math.max(...(await aggregateWidths()))).toBeGreaterThanOrEqual(1);
+  const widths = await aggregateWidths();
   await aggregates.nth(widths.indexOf(Math.max(...widths))).click();
   await expect(page).toHaveURL(/dz=/);
   const parent = (new URL(page.url()).searchParams.get('dz') ?? '').split(';');

@@ -123,6 +123,36 @@ test('20 uploads at once to 20 nodes of one capture: all 201, every folded expor
     const capture = await captureOf(server, id);
     expect(capture.nodes.map((n) => n.name)).toEqual(hosts.map((h) => h.node));
     for (const { node, from } of hosts) expect(await foldedOf(server, id, node), node).toEqual(folded(from));
+    // Live streams (agents sending as they record) hold no other upload back: while three
+    // trickle in, a whole upload beside them is parsed and stored.
+    const piece = perf('c');
+    const streams = [0, 1, 2].map((i) => {
+      let open = true;
+      const answer = new Promise<number>((resolve, reject) => {
+        const req = http.request(`${server.url}/api/captures/${id}/nodes/live-${i}`, { method: 'PUT', agent: false, headers: { 'content-type': 'application/octet-stream' } }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        });
+        req.on('error', reject);
+        let off = 0;
+        const t = setInterval(() => {
+          // 32 KB every 100 ms, twice through node-c's dump: about 6 s, far above the rate floor.
+          req.write(piece.subarray(off % piece.length, Math.min(piece.length, (off % piece.length) + 32768)));
+          off += 32768;
+          if (off >= 2 * piece.length) {
+            clearInterval(t);
+            open = false;
+            req.end();
+          }
+        }, 100);
+      });
+      return { answer, isOpen: () => open };
+    });
+    await new Promise((r) => setTimeout(r, 500));
+    expect((await put(server, id, 'beside-live', perf('d'))).status).toBe(201);
+    expect(streams.map((x) => x.isOpen())).toEqual([true, true, true]);
+    expect(await Promise.all(streams.map((x) => x.answer))).toEqual([201, 201, 201]);
+
     // And the raw bytes come back exactly as sent.
     for (const i of [0, 1, 8]) {
       const raw = Buffer.from(await (await fetch(`${server.url}/api/captures/${id}/nodes/${hosts[i]?.node}/raw`)).arrayBuffer());

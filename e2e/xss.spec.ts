@@ -1,3 +1,6 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { expect, test } from '@playwright/test';
 import { createCapture, putNode } from './helpers';
 
@@ -29,4 +32,23 @@ test('function names from captures render as text, never as HTML', async ({ page
   await page.waitForTimeout(500);
   expect(await page.evaluate(() => document.querySelectorAll('img[src="x"], svg[onload], b').length)).toBe(0);
   expect(dialogs).toEqual([]);
+
+  // The SVG export opened on its own: the names stay text, and its Search (a prompt) highlights and measures.
+  const svgRes = await request.get(`/api/captures/${id}/nodes/folded/export?format=svg`);
+  expect(svgRes.headers()['content-type']).toBe('image/svg+xml');
+  const file = path.join(test.info().outputDir, 'folded.svg');
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, await svgRes.body());
+  page.removeAllListeners('dialog');
+  const prompts: string[] = [];
+  page.on('dialog', (d) => {
+    prompts.push(d.type());
+    void (d.type() === 'prompt' ? d.accept('^main$') : d.dismiss());
+  });
+  await page.goto(pathToFileURL(file).href);
+  await expect(page.locator('g.f title', { hasText: EVIL })).toHaveCount(1);
+  expect(await page.evaluate(() => document.querySelectorAll('img, [onerror], [onload]').length)).toBe(0);
+  await page.locator('#search').click();
+  await expect(page.locator('#matched')).toHaveText('Matched: 100.0%');
+  expect(prompts).toEqual(['prompt']);
 });

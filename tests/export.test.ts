@@ -11,7 +11,7 @@ import Ajv from 'ajv';
 import { Profile as PprofProfile } from 'pprof-format';
 import { describe, expect, it } from 'vitest';
 import { collapse, foldedLines } from '../lib/profile/collapse';
-import { toPprof, toSpeedscope, type ExportMeta } from '../lib/profile/export';
+import { toFlameSvg, toPprof, toSpeedscope, type ExportMeta } from '../lib/profile/export';
 import { OFF_CPU_EVENT } from '../lib/profile/types';
 import { CORPUS } from './corpus';
 import { parseText, readText } from './helpers';
@@ -65,4 +65,40 @@ describe.each(CASES)('exports of $file $event', ({ file, event }) => {
 
 it('the schema check can fail: a profile without weights is refused', () => {
   expect(validate({ $schema: 'https://www.speedscope.app/file-format-schema.json', shared: { frames: [] }, profiles: [{ type: 'sampled', name: 'x', unit: 'none', startValue: 0, endValue: 1, samples: [[0]] }] })).toBe(false);
+});
+
+describe('SVG flame graph export', () => {
+  const EVIL = '<img src=x onerror=alert(1)>&"\'';
+  it('draws every frame wider than 0.1 px with its share, children within their parent, names as escaped text', async () => {
+    const { profile } = await parseText(`app;main;${EVIL} 10\napp;main;ok 5\napp;other 5\n`, 'evil.folded');
+    const trie = collapse(profile, {});
+    const svg = toFlameSvg(trie, 0, { event: 'samples', unit: 'samples', name: 'evil' });
+    // Well-formed XML with no markup from the capture.
+    expect(svg).not.toContain('<img');
+    expect(svg).toContain('&#60;img src=x onerror=alert(1)&#62;&#38;&#34;&#39;');
+    const frames = [...svg.matchAll(/<g class="f"><title>([^<]*)<\/title><rect x="([\d.]+)" y="(\d+)" width="([\d.]+)"/g)].map((m) => ({ title: m[1] as string, x: Number(m[2]), y: Number(m[3]), w: Number(m[4]) }));
+    expect(frames).toHaveLength(6); // all, app, main, other, the evil one, ok
+    const root = frames.find((f) => f.title.startsWith('all ')) as (typeof frames)[number];
+    expect(root.title).toBe('all (3 samples, 20 samples, 100.00%)');
+    expect(root.w).toBeCloseTo(1200, 5);
+    const main = frames.find((f) => f.title.startsWith('main ')) as (typeof frames)[number];
+    expect(main.title).toContain('75.00%');
+    expect(main.w).toBeCloseTo(900, 5);
+    // Root at the bottom: deeper frames higher up, inside their parent's span.
+    for (const f of frames.filter((g) => g !== root)) {
+      expect(f.y).toBeLessThan(root.y);
+      expect(f.x).toBeGreaterThanOrEqual(root.x - 1e-6);
+      expect(f.x + f.w).toBeLessThanOrEqual(root.x + root.w + 1e-6);
+    }
+  });
+
+  it('a real profile: the root spans the width, and the frame count stays bounded', async () => {
+    const { profile } = await parseText(readText(path.join(CORPUS, 'real/cluster1/node-d.perf.txt')), 'node-d');
+    const trie = collapse(profile, {});
+    const svg = toFlameSvg(trie, 0, { event: 'cpu-clock', unit: 'ns', name: 'node-d' });
+    const count = svg.split('<g class="f">').length - 1;
+    expect(count).toBeGreaterThan(100);
+    expect(count).toBeLessThanOrEqual(50_001);
+    expect(svg).toContain('mix_round.constprop.0');
+  });
 });

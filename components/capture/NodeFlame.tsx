@@ -92,7 +92,7 @@ function SourceFlame({ captureId, node, source, placement, zoom, search, event, 
   const query = { source: source.name, event, search: search || undefined, fromNs, toNs, sel: cells, maxNodes: 2500, minShare: lodShareForWidth(graphWidth * widthShare) };
   const { tree, error, missing, updating } = useZoomableTree<typeof endpoints.flamegraph, FlameNode>(endpoints.flamegraph, params, query, zoom, { key: [source.version], enabled: seen });
   // Exports of what the card shows: its source, event, time range and heatmap selection.
-  const exportUrl = (format: 'folded' | 'pprof' | 'speedscope') => endpointUrl(endpoints.exportNode, params, { source: source.name, event, fromNs, toNs, sel: cells, format });
+  const exportUrl = (format: 'folded' | 'pprof' | 'speedscope' | 'svg') => endpointUrl(endpoints.exportNode, params, { source: source.name, event, fromNs, toNs, sel: cells, format });
 
   return (
     <div ref={cardRef}>
@@ -112,6 +112,9 @@ function SourceFlame({ captureId, node, source, placement, zoom, search, event, 
             </a>
             <a href={exportUrl('speedscope')} download title="speedscope's JSON file of this view">
               speedscope
+            </a>
+            <a href={exportUrl('svg')} download title="a self-contained SVG flame graph of this view, with search (like flamegraph.pl's)">
+              svg
             </a>
           </span>
           <a href={endpointUrl(endpoints.raw, params, { source: source.name })}>raw</a>

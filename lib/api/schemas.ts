@@ -189,8 +189,8 @@ export const StackQuery = z.object({
 });
 export type StackQuery = z.infer<typeof StackQuery>;
 
-/** What GET …/export writes: folded stacks, pprof (gzip), or speedscope's JSON. */
-export const ExportFormat = z.enum(['folded', 'pprof', 'speedscope']);
+/** What GET …/export writes: folded stacks, pprof (gzip), speedscope's JSON, or a flame graph SVG. */
+export const ExportFormat = z.enum(['folded', 'pprof', 'speedscope', 'svg']);
 export const ExportQuery = StackQuery.extend({ format: ExportFormat.default('folded') });
 export type ExportQuery = z.infer<typeof ExportQuery>;
 

@@ -125,3 +125,114 @@ export function toSpeedscope(trie: WeightedTrie, column: number, meta: ExportMet
     exporter: 'tracefleet',
   };
 }
+
+const SVG_WIDTH = 1200;
+const FRAME_H = 16;
+/** Frames narrower than this (px) are left out, as flamegraph.pl's --minwidth does. */
+const MIN_FRAME_PX = 0.1;
+/** Most frames drawn: past it the narrowest go (an SVG of millions of rectangles opens nowhere). */
+const MAX_SVG_FRAMES = 50_000;
+
+const xml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** A warm colour per name, stable across exports (flamegraph.pl's "hot" palette, by hash). */
+function warm(name: string): string {
+  let h = 2166136261;
+  for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 16777619);
+  const v1 = ((h >>> 0) % 1000) / 1000;
+  const v2 = ((h >>> 10) % 1000) / 1000;
+  return `rgb(${205 + Math.round(50 * v1)},${Math.round(230 * v2)},${Math.round(55 * v1)})`;
+}
+
+/**
+ * A self-contained SVG flame graph of the column, like flamegraph.pl's: root at the bottom,
+ * every frame with its name, samples and share as a tooltip, and a Search control (a regular
+ * expression, as flamegraph.pl's) that highlights matches and says the matched share. Names are
+ * XML-escaped text, and the script reads them as text only.
+ */
+export function toFlameSvg(trie: WeightedTrie, column: number, meta: ExportMeta): string {
+  const w = trie.weights(column);
+  const total = w.total[0] as number;
+  const scale = total > 0 ? SVG_WIDTH / total : 0;
+  // Frames to draw, widest first within the cap: x offset and depth of each.
+  const frames: { node: number; x: number; depth: number }[] = [];
+  let maxDepth = 0;
+  let floorPx = MIN_FRAME_PX;
+  for (;;) {
+    frames.length = 0;
+    maxDepth = 0;
+    const stack: { node: number; x: number; depth: number }[] = [{ node: 0, x: 0, depth: 0 }];
+    while (stack.length > 0 && frames.length <= MAX_SVG_FRAMES) {
+      const f = stack.pop() as { node: number; x: number; depth: number };
+      frames.push(f);
+      if (f.depth > maxDepth) maxDepth = f.depth;
+      let x = f.x;
+      for (const c of trie.children(f.node).sort((a, b) => (trie.name(a) < trie.name(b) ? -1 : 1))) {
+        const cw = w.total[c] as number;
+        if (!(cw > 0)) continue;
+        if (cw * scale >= floorPx) stack.push({ node: c, x, depth: f.depth + 1 });
+        x += cw;
+      }
+    }
+    if (frames.length <= MAX_SVG_FRAMES) break;
+    floorPx *= 4;
+  }
+  const height = (maxDepth + 1) * FRAME_H + 60;
+  const unit = meta.unit === 'ns' ? 'ns' : meta.unit === 'events' ? 'events' : 'samples';
+  const out: string[] = [];
+  out.push(
+    `<?xml version="1.0" standalone="no"?>`,
+    `<svg version="1.1" width="${SVG_WIDTH + 20}" height="${height}" viewBox="0 0 ${SVG_WIDTH + 20} ${height}" xmlns="http://www.w3.org/2000/svg">`,
+    `<style>text{font-family:Verdana,sans-serif;font-size:12px;fill:#000}.f:hover rect{stroke:#000;stroke-width:0.5}#search{cursor:pointer}</style>`,
+    `<rect x="0" y="0" width="100%" height="100%" fill="#f8f8f8"/>`,
+    `<text x="${(SVG_WIDTH + 20) / 2}" y="20" text-anchor="middle" style="font-size:15px">${xml(`${meta.name} · ${meta.event}`)}</text>`,
+    `<text id="search" x="${SVG_WIDTH + 10}" y="20" text-anchor="end">Search</text>`,
+    `<text id="matched" x="${SVG_WIDTH + 10}" y="${height - 8}" text-anchor="end"></text>`,
+  );
+  for (const f of frames) {
+    const v = w.total[f.node] as number;
+    const name = f.node === 0 ? 'all' : trie.name(f.node);
+    const x = 10 + f.x * scale;
+    const width = v * scale;
+    const y = height - 30 - (f.depth + 1) * FRAME_H;
+    const label = width > 21 ? name.slice(0, Math.floor((width - 6) / 7)) : '';
+    const shown = label.length < name.length && label.length > 2 ? `${label.slice(0, -2)}..` : label;
+    out.push(
+      `<g class="f"><title>${xml(`${name} (${w.totalCount[f.node]} samples, ${Math.round(v)} ${unit}, ${((v / total) * 100).toFixed(2)}%)`)}</title>` +
+        `<rect x="${x.toFixed(2)}" y="${y}" width="${width.toFixed(2)}" height="${FRAME_H - 1}" fill="${f.node === 0 ? 'rgb(200,200,200)' : warm(name)}" rx="2" data-v="${v}"/>` +
+        (shown ? `<text x="${(x + 3).toFixed(2)}" y="${y + 11.5}">${xml(shown)}</text>` : '') +
+        `</g>`,
+    );
+  }
+  out.push(`<script type="text/ecmascript"><![CDATA[
+(function () {
+  var total = ${JSON.stringify(total)};
+  var frames = Array.prototype.slice.call(document.querySelectorAll('g.f'));
+  function nameOf(g) { var t = g.querySelector('title').textContent; return t.slice(0, t.lastIndexOf(' (')); }
+  function search(term) {
+    var re; try { re = new RegExp(term); } catch (e) { return; }
+    var matched = 0, counted = [];
+    frames.forEach(function (g) {
+      var r = g.querySelector('rect');
+      if (!r.dataset.fill) r.dataset.fill = r.getAttribute('fill');
+      var hit = term !== '' && re.test(nameOf(g));
+      r.setAttribute('fill', hit ? 'rgb(230,0,230)' : r.dataset.fill);
+      if (hit) {
+        var x = parseFloat(r.getAttribute('x')), w = parseFloat(r.getAttribute('width'));
+        // Outermost matches only: a frame inside a counted one adds nothing.
+        if (!counted.some(function (c) { return x >= c[0] - 1e-6 && x + w <= c[1] + 1e-6 && parseFloat(r.getAttribute('y')) < c[2]; })) {
+          counted.push([x, x + w, parseFloat(r.getAttribute('y'))]);
+          matched += parseFloat(r.dataset.v);
+        }
+      }
+    });
+    document.getElementById('matched').textContent = term === '' ? '' : 'Matched: ' + (total > 0 ? (100 * matched / total).toFixed(1) : '0') + '%';
+  }
+  document.getElementById('search').addEventListener('click', function () {
+    var term = window.prompt('Search (a regular expression)', '');
+    if (term !== null) search(term);
+  });
+})();
+]]></script>`, `</svg>`);
+  return out.join('\n');
+}

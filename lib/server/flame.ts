@@ -4,7 +4,7 @@ import { MAX_FUNCTION_ROWS, type CompareQuery, type DiffQuery, type ExportQuery,
 import type { z } from 'zod';
 import { gzipSync } from 'node:zlib';
 import { foldedLines } from '../profile/collapse';
-import { toPprof, toSpeedscope } from '../profile/export';
+import { toFlameSvg, toPprof, toSpeedscope } from '../profile/export';
 import { functionRows } from '../profile/functions';
 import { sandwich } from '../profile/sandwich';
 import { columnFlame, diffFlame, mergedFlame, side } from '../profile/flame-views';
@@ -105,6 +105,8 @@ export async function nodeExport(p: NodeParams, q: z.output<typeof ExportQuery>)
   switch (format) {
     case 'pprof':
       return { body: gzipSync(toPprof(trie, column, meta)), contentType: 'application/gzip', filename: `${base}.pb.gz` };
+    case 'svg':
+      return { body: toFlameSvg(trie, column, meta), contentType: 'image/svg+xml', filename: `${base}.svg` };
     case 'speedscope':
       return { body: JSON.stringify(toSpeedscope(trie, column, meta)), contentType: 'application/json', filename: `${base}.speedscope.json` };
     default: {

@@ -28,11 +28,13 @@ interface Slot {
 
 /**
  * Worker threads that parse uploads, as many as there are cores: the thread answering requests
- * only receives bytes and writes them to the store, so uploads keep both cores busy and the
- * pages stay responsive. A worker parses one upload at a time: more uploads than workers wait
- * for one, first come first served, held back by TCP meanwhile (so memory stays that of as many
- * parses as cores, and the first ones finish first instead of all finishing last). A worker
- * that dies (out of memory) fails its upload (507) and is replaced.
+ * only receives bytes and writes them to the store, so four uploads at once keep both cores
+ * busy and the pages stay responsive. A worker parses several uploads at once (interleaved a
+ * chunk at a time), so none waits for another to end — an agent streaming live for minutes
+ * holds no other upload back; a new upload goes to the worker with the fewest. (Parsing one
+ * upload per worker and queueing the rest bounded memory better, 1.0 GB instead of 1.3 GB for
+ * four 1 GB uploads, but a long-lived stream then starved every upload behind it.) A worker
+ * that dies (out of memory) fails its uploads (507) and is replaced.
  */
 class IngestPool {
   private readonly slots: Slot[] = [];
@@ -63,102 +65,64 @@ class IngestPool {
     return slot;
   }
 
-  /** Jobs waiting for a worker, first come first served. */
-  private readonly queue: ((slot: Slot) => void)[] = [];
-
-  /** A worker with no upload, when there is one. */
-  private freeSlot(): Slot | undefined {
-    return this.slots.find((s) => s.jobs.size === 0);
-  }
-
-  /** A free worker for the job whose failure is `fail`, in arrival order; the worker is the job's from then on. */
-  private acquire(fail: (err: HttpError) => void): Promise<Slot> {
-    return new Promise((resolve) => {
-      this.queue.push((slot) => {
-        slot.jobs.add(fail);
-        resolve(slot);
-      });
-      this.release();
-    });
-  }
-
-  /** Hands free workers to waiting jobs. */
-  private release(): void {
-    for (let free = this.freeSlot(); free && this.queue.length > 0; free = this.freeSlot()) (this.queue.shift() as (slot: Slot) => void)(free);
-  }
-
   start(opts: ParseJobOptions): ParseJob {
+    const slot = this.slots.reduce((a, b) => (b.jobs.size < a.jobs.size ? b : a));
+    const { port1, port2 } = new MessageChannel();
     let settle!: { resolve: (r: ParseJobResult) => void; reject: (e: unknown) => void };
     const result = new Promise<ParseJobResult>((resolve, reject) => (settle = { resolve, reject }));
     result.catch(() => undefined); // the caller awaits it; never an unhandled rejection
     let inFlight = 0;
     let waiting: (() => void) | null = null;
     let done = false;
-    let port: MessagePort | null = null;
-    let slot: Slot | null = null;
     const finish = () => {
       done = true;
-      port?.close();
+      slot.jobs.delete(fail);
+      port1.close();
       waiting?.();
-      if (slot) {
-        slot.jobs.delete(fail);
-        this.release();
-      }
     };
     const fail = (err: HttpError) => {
       if (done) return;
       finish();
       settle.reject(err);
     };
-    // The job takes a worker of its own when one is free; meanwhile its upload waits at its
-    // first piece (TCP holds the client back, and that wait is not counted against it).
-    const bound = this.acquire(fail).then((s) => {
-      slot = s;
-      if (done) {
-        s.jobs.delete(fail);
-        this.release();
-        return null;
-      }
-      const { port1, port2 } = new MessageChannel();
-      port = port1;
-      port1.on('message', (msg: FromWorker) => {
-        if ('took' in msg) {
-          inFlight -= msg.took;
-          if (inFlight <= MAX_IN_FLIGHT / 2 && waiting) {
-            const w = waiting;
-            waiting = null;
-            w();
-          }
-        } else if ('done' in msg) {
-          finish();
-          settle.resolve(msg.done);
-        } else {
-          finish();
-          settle.reject(new HttpError(msg.error.status, msg.error.code, msg.error.message, msg.error.extra));
+    slot.jobs.add(fail);
+    port1.on('message', (msg: FromWorker) => {
+      if ('took' in msg) {
+        inFlight -= msg.took;
+        if (inFlight <= MAX_IN_FLIGHT / 2 && waiting) {
+          const w = waiting;
+          waiting = null;
+          w();
         }
-      });
-      s.worker.postMessage({ ingest: { port: port2, opts } }, [port2]);
-      return port1;
+      } else if ('done' in msg) {
+        finish();
+        settle.resolve(msg.done);
+      } else {
+        finish();
+        settle.reject(new HttpError(msg.error.status, msg.error.code, msg.error.message, msg.error.extra));
+      }
     });
+    slot.worker.postMessage({ ingest: { port: port2, opts } }, [port2]);
+
+    const send = (bytes: Uint8Array) => {
+      inFlight += bytes.length;
+      port1.postMessage({ bytes } satisfies ToWorker, [bytes.buffer as ArrayBuffer]);
+    };
     return {
       result,
       push: async (chunk) => {
-        const p = await bound;
-        if (done || !p) return;
+        if (done) return;
         // A copy goes (its buffer moves to the worker): the caller's piece is also on its way to the store.
-        const bytes = chunk.slice();
-        inFlight += bytes.length;
-        p.postMessage({ bytes } satisfies ToWorker, [bytes.buffer as ArrayBuffer]);
+        send(chunk.slice());
         if (inFlight > MAX_IN_FLIGHT && !done) await new Promise<void>((r) => (waiting = r));
       },
       end: () => {
-        void bound.then((p) => {
-          if (!done) p?.postMessage({ end: true } satisfies ToWorker);
-        });
+        if (done) return;
+        port1.postMessage({ end: true } satisfies ToWorker);
       },
       cancel: () => {
         if (done) return;
-        port?.postMessage({ cancel: true } satisfies ToWorker);
+        port1.postMessage({ cancel: true } satisfies ToWorker);
         fail(new HttpError(400, 'aborted', 'the upload was cancelled'));
       },
     };
