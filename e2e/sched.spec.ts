@@ -50,10 +50,19 @@ test('off-CPU flame graphs beside the CPU ones, off-CPU ranking, scheduler laten
   // A wait cause narrows the table; preempted waits exist on every capture with switches.
   await page.getByTestId('cause-select').selectOption('preempted');
   await expect(page).toHaveURL(/rc=preempted/);
-  const task = page.locator('[data-testid=sched-tasks] tbody tr').first();
-  await expect(task).toBeVisible();
-  const tid = await task.getAttribute('data-tid');
-  await task.click();
+  const first = page.locator('[data-testid=sched-tasks] tbody tr').first();
+  await expect(first).toBeVisible();
+  // (The table may still show every cause until the narrowed answer arrives: take a row once it has settled, by its tid.)
+  let tid: string | null = null;
+  await expect
+    .poll(async () => {
+      const before = await first.getAttribute('data-tid');
+      await page.waitForTimeout(300);
+      tid = await first.getAttribute('data-tid');
+      return before !== null && before === tid;
+    })
+    .toBe(true);
+  await page.locator(`[data-testid=sched-tasks] tbody tr[data-tid="${tid}"]`).click();
   await expect(page).toHaveURL(new RegExp(`tid=${tid}`));
   const lanes = page.getByTestId('thread-lanes');
   await expect(lanes).toContainText(`-${tid}`);
