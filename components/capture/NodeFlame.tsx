@@ -1,6 +1,6 @@
 'use client';
 import { endpoints, endpointUrl } from '@/lib/api/endpoints';
-import type { CellSelection, FlameNode, NodeSummary, SourceKind, SourceSummary } from '@/lib/api/schemas';
+import type { CellSelection, ExportFormat, FlameNode, NodeSummary, SourceKind, SourceSummary } from '@/lib/api/schemas';
 import { useZoomableTree } from '@/lib/client/queries';
 import { useSeen } from '@/lib/client/use-visible';
 import { useWidth } from '@/lib/client/use-width';
@@ -10,6 +10,14 @@ import { lodShareForWidth } from '@/lib/viz/tree';
 import { FlameGraph } from '../flame-graph/FlameGraph';
 import { ZoomCrumbs } from '../flame-graph/ZoomCrumbs';
 import styles from './CaptureView.module.css';
+
+/** The card's export links: each format of GET …/export, with what it is for. */
+const EXPORTS: [ExportFormat, string][] = [
+  ['folded', "folded stacks (stackcollapse-perf.pl's format) of this view"],
+  ['pprof', 'pprof profile.proto (gzip) of this view: go tool pprof, Pyroscope, the Firefox Profiler'],
+  ['speedscope', "speedscope's JSON file of this view"],
+  ['svg', "a self-contained SVG flame graph of this view, with search (like flamegraph.pl's)"],
+];
 
 interface Props {
   captureId: string;
@@ -92,7 +100,7 @@ function SourceFlame({ captureId, node, source, placement, zoom, search, event, 
   const query = { source: source.name, event, search: search || undefined, fromNs, toNs, sel: cells, maxNodes: 2500, minShare: lodShareForWidth(graphWidth * widthShare) };
   const { tree, error, missing, updating } = useZoomableTree<typeof endpoints.flamegraph, FlameNode>(endpoints.flamegraph, params, query, zoom, { key: [source.version], enabled: seen });
   // Exports of what the card shows: its source, event, time range and heatmap selection.
-  const exportUrl = (format: 'folded' | 'pprof' | 'speedscope' | 'svg') => endpointUrl(endpoints.exportNode, params, { source: source.name, event, fromNs, toNs, sel: cells, format });
+  const exportUrl = (format: ExportFormat) => endpointUrl(endpoints.exportNode, params, { source: source.name, event, fromNs, toNs, sel: cells, format });
 
   return (
     <div ref={cardRef}>
@@ -104,18 +112,11 @@ function SourceFlame({ captureId, node, source, placement, zoom, search, event, 
             </span>
           )}
           <span className={styles.exports} data-testid="exports">
-            <a href={exportUrl('folded')} download title="folded stacks (stackcollapse-perf.pl's format) of this view">
-              folded
-            </a>
-            <a href={exportUrl('pprof')} download title="pprof profile.proto (gzip) of this view: go tool pprof, Pyroscope, the Firefox Profiler">
-              pprof
-            </a>
-            <a href={exportUrl('speedscope')} download title="speedscope's JSON file of this view">
-              speedscope
-            </a>
-            <a href={exportUrl('svg')} download title="a self-contained SVG flame graph of this view, with search (like flamegraph.pl's)">
-              svg
-            </a>
+            {EXPORTS.map(([format, title]) => (
+              <a key={format} href={exportUrl(format)} download title={title}>
+                {format}
+              </a>
+            ))}
           </span>
           <a href={endpointUrl(endpoints.raw, params, { source: source.name })}>raw</a>
         </div>

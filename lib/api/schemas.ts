@@ -191,6 +191,7 @@ export type StackQuery = z.infer<typeof StackQuery>;
 
 /** What GET …/export writes: folded stacks, pprof (gzip), speedscope's JSON, or a flame graph SVG. */
 export const ExportFormat = z.enum(['folded', 'pprof', 'speedscope', 'svg']);
+export type ExportFormat = z.infer<typeof ExportFormat>;
 export const ExportQuery = StackQuery.extend({ format: ExportFormat.default('folded') });
 export type ExportQuery = z.infer<typeof ExportQuery>;
 

@@ -13,6 +13,7 @@ import { rankColumns } from '../profile/ranking';
 import type { Profile, ValueUnit } from '../profile/types';
 import { NotFoundError } from '../store';
 import { HttpError } from './http';
+import { getCapture, loadSource, sourcesOfKind } from './profiles';
 import { captureTrie, sourceColumn } from './tries';
 
 type Params = { id: string };
@@ -67,7 +68,8 @@ export async function clusterFunctions(p: Params, q: z.output<typeof CompareQuer
   const { trie, nodes, kind, missing } = await captureTrie(p.id, q);
   const columns = nodes.map((_, k) => k);
   const all = functionRows(trie, trie.sum(columns));
-  const rows = all.slice(0, MAX_FUNCTION_ROWS);
+  // rows × hosts share cells, bounded like the merged tree's: fewer rows as hosts grow.
+  const rows = all.slice(0, Math.min(MAX_FUNCTION_ROWS, Math.max(100, Math.floor(MAX_MERGED_CELLS / Math.max(1, nodes.length)))));
   // Each host's self weight per function name, as a share of the host's total.
   const index = new Map(rows.map((r, i) => [r.name, i]));
   const shares = rows.map(() => columns.map(() => 0));
@@ -83,7 +85,9 @@ export async function clusterFunctions(p: Params, q: z.output<typeof CompareQuer
   });
   const total = columns.reduce((t, k) => t + (trie.columns[k]?.total ?? 0), 0);
   const totalSamples = columns.reduce((t, k) => t + (trie.columns[k]?.totalCount ?? 0), 0);
-  const loaded = nodes.length > 0 ? (await sourceColumn(p.id, nodes[0] as string, undefined, q)).loaded : null;
+  // What the values count: the event's unit in the first host's source of this kind (a cached profile).
+  const first = sourcesOfKind(await getCapture(p.id), kind).find((x) => x.source !== null);
+  const loaded = first?.source ? await loadSource(p.id, first.node, first.source.name, 'stacks') : null;
   return { kind, nodes: [...nodes], missing: [...missing], unit: loaded ? valueUnit(loaded.profile, q.event) : 'samples', total, totalSamples, rows, more: Math.max(0, all.length - rows.length), shares };
 }
 

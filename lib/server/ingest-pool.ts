@@ -150,7 +150,8 @@ function localJob(opts: ParseJobOptions): ParseJob {
   return {
     result,
     push: async (chunk) => {
-      queue.push(chunk.slice());
+      // Read only, like the store's copy of the same piece: no second copy (a worker needs one, its buffer moves).
+      queue.push(chunk);
       queued += chunk.length;
       if (queued > MAX_IN_FLIGHT) await new Promise<void>((r) => (room = r));
     },
