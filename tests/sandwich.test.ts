@@ -5,7 +5,8 @@
  */
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { collapse, foldedLines } from '../lib/profile/collapse';
+import { collapse, collapseInto, foldedLines } from '../lib/profile/collapse';
+import { WeightedTrie } from '../lib/profile/weighted-trie';
 import { functionRows } from '../lib/profile/functions';
 import { sandwich } from '../lib/profile/sandwich';
 import { CORPUS } from './corpus';
@@ -46,6 +47,22 @@ describe('sandwich', () => {
     const total = functionRows(trie, trie.weights(0)).find((r) => r.name === fn)?.total;
     expect(s.callers.columns[0]?.total).toBe(total);
     expect(s.callees.columns[0]?.total).toBe(total);
+  });
+
+  it('the merged cluster: every host’s column summed equals the brute force over all their folded lines', async () => {
+    const trie = new WeightedTrie();
+    const lines: string[] = [];
+    for (const n of ['a', 'b', 'c', 'd']) {
+      const file = `real/cluster1/node-${n}.perf.txt`;
+      const { profile } = await parseText(readText(path.join(CORPUS, file)), file);
+      const k = collapseInto(trie, profile, {});
+      lines.push(...foldedLines(trie, k));
+    }
+    const fn = 'do_syscall_64';
+    const s = sandwich(trie, [0, 1, 2, 3], fn);
+    const expected = bruteForce(lines, fn);
+    expect(foldedLines(s.callers).sort()).toEqual(expected.callers);
+    expect(foldedLines(s.callees).sort()).toEqual(expected.callees);
   });
 
   it('recursion: a stack through the function twice counts once, at the outermost', async () => {

@@ -3,9 +3,9 @@ import { Fragment, useEffect, useMemo, useRef, useState } from 'react';
 import type { Capture, NodeSummary, SourceKind, SourceSummary } from '@/lib/api/schemas';
 import { defaultKind, defaultSource, sourceOfKind } from '@/lib/api/sources';
 import { OFF_CPU_EVENT } from '@/lib/util/derived-events';
-import type { ViewName } from '@/lib/api/view-state';
+import type { ViewName, ViewState } from '@/lib/api/view-state';
 import { useCapture } from '@/lib/client/queries';
-import { shiftOf, useViewState, withNode } from '@/lib/client/view-state';
+import { shiftOf, useViewState, withNode, withTransforms } from '@/lib/client/view-state';
 import { formatCount } from '@/lib/viz/format';
 import { placeSources } from '@/lib/viz/hosts';
 import { CompareView } from '../compare/CompareView';
@@ -17,6 +17,7 @@ import { FunctionsView } from '../functions/FunctionsView';
 import { SchedView } from '../sched/SchedView';
 import { SyscallsView } from './SyscallsView';
 import { TimelineView } from './TimelineView';
+import { TransformBar } from './TransformBar';
 import styles from './CaptureView.module.css';
 
 /** Debounced copy of a value (search typing → one request per pause). */
@@ -44,6 +45,48 @@ function offCpuSource(node: NodeSummary): SourceSummary | undefined {
   return withOff.length > 0 ? defaultSource(withOff, 'stacks') : undefined;
 }
 
+/**
+ * The page's keys: `/` focuses the search, Esc resets the zooms of the view shown (or leaves the
+ * field being typed in), arrows move the selected host (A of the differential view in Compare).
+ */
+function useShortcuts(capture: Capture, view: ViewState, setView: (update: (s: ViewState) => ViewState) => void, searchRef: React.RefObject<HTMLInputElement | null>) {
+  const current = useRef({ capture, view });
+  useEffect(() => {
+    current.current = { capture, view };
+  });
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.ctrlKey || e.metaKey || e.altKey || e.defaultPrevented) return;
+      const t = e.target as HTMLElement | null;
+      const typing = !!t && (t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT' || t.isContentEditable);
+      if (e.key === 'Escape') {
+        if (typing) t.blur();
+        else setView((s) => ({ ...s, zoom: s.view === 'flame' || s.view === 'timeline' ? {} : s.zoom, offZoom: s.view === 'flame' ? {} : s.offZoom, diffZoom: s.view === 'compare' ? [] : s.diffZoom, mergedZoom: s.view === 'compare' ? [] : s.mergedZoom, callersZoom: s.view === 'functions' ? [] : s.callersZoom, calleesZoom: s.view === 'functions' ? [] : s.calleesZoom }));
+        return;
+      }
+      if (typing) return;
+      if (e.key === '/') {
+        e.preventDefault();
+        searchRef.current?.focus();
+        searchRef.current?.select();
+        return;
+      }
+      const step = e.key === 'ArrowRight' || e.key === 'ArrowDown' ? 1 : e.key === 'ArrowLeft' || e.key === 'ArrowUp' ? -1 : 0;
+      const { capture: c, view: v } = current.current;
+      if (step === 0 || c.nodes.length === 0) return;
+      e.preventDefault();
+      const names = c.nodes.map((n) => n.name);
+      // No choice yet means the first host (the page shows it selected).
+      const at = Math.max(0, names.indexOf((v.view === 'compare' ? v.a : v.node) ?? ''));
+      const next = names[(at + step + names.length) % names.length] as string;
+      setView((s) => (s.view === 'compare' ? { ...s, a: next, node: next, diffZoom: [] } : { ...s, node: next }));
+      document.querySelector(`[data-testid="node-card"][data-node="${next}"]`)?.scrollIntoView({ block: 'nearest' });
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [setView, searchRef]);
+}
+
 export function CaptureView({ initial }: { initial: Capture }) {
   const { data } = useCapture(initial.id, initial);
   const capture = data ?? initial;
@@ -64,6 +107,9 @@ export function CaptureView({ initial }: { initial: Capture }) {
       setView((s) => ({ ...s, search }));
     }
   }, [search, setView]);
+
+  const searchRef = useRef<HTMLInputElement>(null);
+  useShortcuts(capture, view, setView, searchRef);
 
   const kind = view.kind ?? defaultKind(capture.nodes);
   // Kinds of source in the capture, and on how many hosts.
@@ -137,7 +183,11 @@ export function CaptureView({ initial }: { initial: Capture }) {
           onChange={(e) => setSearchText(e.target.value)}
           className={styles.search}
           data-testid="search"
+          ref={searchRef}
         />
+        <span className="muted" title="Keys: / search · Esc reset zooms (in the search box: leave it) · ← → or ↑ ↓ previous / next host" aria-hidden>
+          ⌨
+        </span>
         {kinds.length > 1 && (view.view === 'flame' || view.view === 'compare' || view.view === 'functions') && (
           <label title="Flame graphs and comparisons read one kind of source on every host">
             Source{' '}
@@ -192,6 +242,9 @@ export function CaptureView({ initial }: { initial: Capture }) {
           <button onClick={() => setView((s) => ({ ...s, zoom: {}, range: {}, cells: {} }))}>Reset zooms and ranges</button>
         )}
       </div>
+      {(view.view === 'flame' || view.view === 'compare' || view.view === 'functions' || view.view === 'timeline') && (
+        <TransformBar transforms={view.transforms} onChange={(next) => setView((s) => withTransforms(s, next))} />
+      )}
       {capture.nodes.length === 0 || !selected ? (
         <p className="muted">This capture has no hosts yet: drop files on the start page, or run the agent on each host (below).</p>
       ) : view.view === 'timeline' ? (
@@ -224,6 +277,8 @@ export function CaptureView({ initial }: { initial: Capture }) {
               onZoom={(path) => setView((s) => ({ ...s, node: n.name, zoom: { ...s.zoom, [n.name]: path } }))}
               onZoomAll={(path) => setView((s) => ({ ...s, zoom: Object.fromEntries(capture.nodes.map((x) => [x.name, path])) }))}
               widthShare={view.scale === 'shared' ? (source?.samples ?? 0) / maxSamples : 1}
+              transforms={view.transforms}
+              onTransform={(t) => setView((s) => withTransforms(s, [...s.transforms, t]))}
               orientation={view.orientation}
               onClearRange={() => setView((s) => ({ ...s, range: withNode(s.range, n.name, undefined) }))}
               onClearCells={() => setView((s) => ({ ...s, cells: withNode(s.cells, n.name, undefined) }))}
@@ -245,6 +300,8 @@ export function CaptureView({ initial }: { initial: Capture }) {
                 onClearRange={() => setView((s) => ({ ...s, range: withNode(s.range, n.name, undefined) }))}
                 offCpu
                 orientation={view.orientation}
+                transforms={view.transforms}
+                onTransform={(t) => setView((s) => withTransforms(s, [...s.transforms, t]))}
               />
             )}
             </Fragment>

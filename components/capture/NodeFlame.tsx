@@ -9,6 +9,8 @@ import { sourceRange, type Placement } from '@/lib/viz/hosts';
 import { lodShareForWidth } from '@/lib/viz/tree';
 import { FlameGraph } from '../flame-graph/FlameGraph';
 import { ZoomCrumbs } from '../flame-graph/ZoomCrumbs';
+import type { Transform } from '@/lib/util/transforms';
+import { FrameTransforms } from './TransformBar';
 import styles from './CaptureView.module.css';
 
 /** The card's export links: each format of GET …/export, with what it is for. */
@@ -47,6 +49,9 @@ interface Props {
   offCpu?: boolean;
   /** Root at the top (icicle) or at the bottom (flame). */
   orientation?: 'icicle' | 'flame';
+  /** Transforms the graph is drawn through, and how to add one about the zoomed frame. */
+  transforms: readonly Transform[];
+  onTransform?: (t: Transform) => void;
 }
 
 /** One node's card: header, search match share, and its flame graph. */
@@ -90,17 +95,18 @@ function HostHead({ node, children }: { node: NodeSummary; children?: React.Reac
   );
 }
 
-function SourceFlame({ captureId, node, source, placement, zoom, search, event, range: hostRange, cells, onZoom, onClearRange, onClearCells, onZoomAll, widthShare = 1, offCpu, orientation }: Props & { source: SourceSummary }) {
+function SourceFlame({ captureId, node, source, placement, zoom, search, event, range: hostRange, cells, onZoom, onClearRange, onClearCells, onZoomAll, widthShare = 1, offCpu, orientation, transforms, onTransform }: Props & { source: SourceSummary }) {
   const [cardRef, seen] = useSeen<HTMLDivElement>();
   const [graphRef, graphWidth] = useWidth<HTMLDivElement>(600);
   const params = { id: captureId, node: node.name };
   const range = sourceRange(hostRange, placement);
   // A host range the source has no records in selects nothing: an empty range, not the whole source.
   const [fromNs, toNs] = range === null ? [0, 0] : [range?.[0], range?.[1]];
-  const query = { source: source.name, event, search: search || undefined, fromNs, toNs, sel: cells, maxNodes: 2500, minShare: lodShareForWidth(graphWidth * widthShare) };
+  const tf = transforms.length > 0 ? [...transforms] : undefined;
+  const query = { source: source.name, event, search: search || undefined, fromNs, toNs, sel: cells, tf, maxNodes: 2500, minShare: lodShareForWidth(graphWidth * widthShare) };
   const { tree, error, missing, updating } = useZoomableTree<typeof endpoints.flamegraph, FlameNode>(endpoints.flamegraph, params, query, zoom, { key: [source.version], enabled: seen });
   // Exports of what the card shows: its source, event, time range and heatmap selection.
-  const exportUrl = (format: ExportFormat) => endpointUrl(endpoints.exportNode, params, { source: source.name, event, fromNs, toNs, sel: cells, format });
+  const exportUrl = (format: ExportFormat) => endpointUrl(endpoints.exportNode, params, { source: source.name, event, fromNs, toNs, sel: cells, tf, format });
 
   return (
     <div ref={cardRef}>
@@ -163,6 +169,7 @@ function SourceFlame({ captureId, node, source, placement, zoom, search, event, 
         </div>
       )}
       <ZoomCrumbs path={zoom} onReset={() => onZoom([])}>
+        {onTransform && !missing && zoom.length > 0 && <FrameTransforms name={zoom[zoom.length - 1] as string} onAdd={onTransform} />}
         {onZoomAll && !missing && (
           <button onClick={() => onZoomAll(zoom)} title="zoom every node to this frame path" data-testid="zoom-all">
             Zoom all nodes here

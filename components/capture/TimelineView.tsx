@@ -8,6 +8,7 @@ import { ClusterTimeline } from '../timeline/ClusterTimeline';
 import { shiftOf, withNode, type CaptureViewProps } from '@/lib/client/view-state';
 import { sourceKey } from '@/lib/api/view-state';
 import { hostViews, sourceRange } from '@/lib/viz/hosts';
+import { FlameChart } from '../flame-chart/FlameChart';
 import { NodeFlame } from './NodeFlame';
 import styles from './CaptureView.module.css';
 
@@ -72,12 +73,28 @@ export function TimelineView({ capture, view, setView, selected }: CaptureViewPr
           event={view.event}
           range={range}
           cells={view.cells[node]}
+          transforms={view.transforms}
           onSelect={() => undefined}
           onZoom={(path) => setView((s) => ({ ...s, zoom: { ...s.zoom, [node]: path } }))}
           onClearRange={() => setView((s) => ({ ...s, range: withNode(s.range, node, undefined) }))}
           onClearCells={() => setView((s) => ({ ...s, cells: withNode(s.cells, node, undefined) }))}
         />
       </div>
+      {stacks && (
+        <div style={{ marginTop: 14 }}>
+          <FlameChart
+            captureId={capture.id}
+            node={node}
+            placement={stacks}
+            event={view.event}
+            search={view.search}
+            range={range}
+            thread={view.chartThread}
+            onThread={(t) => setView((s) => ({ ...s, chartThread: t }))}
+            onRange={(r) => setView((s) => ({ ...s, range: withNode(s.range, node, r) }))}
+          />
+        </div>
+      )}
       {hasSyscalls && (
         <section className="panel" style={{ marginTop: 14 }}>
           <h3>

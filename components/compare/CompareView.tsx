@@ -19,7 +19,9 @@ export function CompareView({ capture, view, setView, kind }: Props) {
   const versions = capture.nodes.flatMap((n) => n.sources.map((x) => x.version)).join(',');
   const params = { id: capture.id };
   const opts = { key: [versions] };
-  const ranking = useEndpoint(endpoints.ranking, params, { kind, event: view.event }, opts);
+  const tf = view.transforms.length > 0 ? view.transforms : undefined;
+  const abs = view.absolute || undefined;
+  const ranking = useEndpoint(endpoints.ranking, params, { kind, event: view.event, tf, abs }, opts);
   const compared = capture.nodes.filter((n) => n.sources.some((x) => x.kind === kind));
   const a = view.a ?? ranking.data?.ranking[0]?.node ?? compared[0]?.name;
   const [diffRef, diffWidth] = useWidth<HTMLDivElement>(700);
@@ -27,21 +29,48 @@ export function CompareView({ capture, view, setView, kind }: Props) {
   const diff = useZoomableTree<typeof endpoints.diff, DiffNode>(
     endpoints.diff,
     params,
-    { kind, a: a ?? '', b: view.b, shape: view.shape, event: view.event, minShare: lodShareForWidth(diffWidth) },
+    { kind, a: a ?? '', b: view.b, shape: view.shape, event: view.event, tf, abs, minShare: lodShareForWidth(diffWidth) },
     view.diffZoom,
     { ...opts, enabled: !!a },
   );
-  const merged = useZoomableTree<typeof endpoints.merged, MergedNode>(endpoints.merged, params, { merge: 'all', kind, event: view.event, minShare: lodShareForWidth(mergedWidth) }, view.mergedZoom, opts);
+  const merged = useZoomableTree<typeof endpoints.merged, MergedNode>(endpoints.merged, params, { merge: 'all', kind, event: view.event, tf, minShare: lodShareForWidth(mergedWidth) }, view.mergedZoom, opts);
   const maxAbs = useMemo(() => (diff.tree ? maxAbsDelta(diff.tree.root) : 0), [diff.tree]);
   const bLabel = view.b === 'cluster' ? 'the rest of the cluster' : view.b;
 
   return (
     <div className={styles.layout}>
+      <div className={`${styles.wide} ${styles.modeBar}`}>
+        <label title="Shares of each side's own total compare shapes whatever the volume; absolute values compare how much weight each host spent where">
+          Compare{' '}
+          <select value={view.absolute ? 'abs' : 'share'} onChange={(e) => setView((s) => ({ ...s, absolute: e.target.value === 'abs', diffZoom: [] }))} data-testid="compare-mode">
+            <option value="share">share of each side&apos;s total</option>
+            <option value="abs">absolute values</option>
+          </select>
+        </label>
+        {(ranking.data?.warnings.length ?? 0) > 0 && (
+          <ul className={styles.warnings} data-testid="compare-warnings">
+            {ranking.data?.warnings.map((w) => (
+              <li key={w.code} data-code={w.code}>
+                {w.message}
+              </li>
+            ))}
+          </ul>
+        )}
+      </div>
       <section className="panel">
         <h3>Odd one out</h3>
         <p className="muted" style={{ fontSize: 12 }}>
-          Jensen–Shannon divergence of each host&apos;s time per function (total shares) from the mean of the other hosts, on their <strong>{kind}</strong> sources; 0 = same profile, 1 = nothing in
-          common.
+          {view.absolute ? (
+            <>
+              Distance of each host&apos;s weight per function (self values) from the mean of the other hosts, Σ|a − m| / (Σa + Σm), on their <strong>{kind}</strong> sources; 0 = same work, 1 =
+              nothing in common.
+            </>
+          ) : (
+            <>
+              Jensen–Shannon divergence of each host&apos;s time per function (total shares) from the mean of the other hosts, on their <strong>{kind}</strong> sources; 0 = same profile, 1 = nothing
+              in common.
+            </>
+          )}
         </p>
         {ranking.error && <p className="error">{(ranking.error as Error).message}</p>}
         <ol className={styles.ranking} data-testid="ranking">
@@ -117,8 +146,18 @@ export function CompareView({ capture, view, setView, kind }: Props) {
         </div>
         <p className="muted" style={{ fontSize: 12, margin: '4px 0 8px' }}>
           Widths from {view.shape === 'a' ? a : bLabel}; colour by the change in each frame&apos;s share of samples, {a} against {bLabel}:{' '}
-          <span className={styles.up}>red grew</span>, <span className={styles.down}>blue shrank</span> (shares of each side&apos;s own total).
+          <span className={styles.up}>red grew</span>, <span className={styles.down}>blue shrank</span> (
+          {view.absolute ? 'absolute: shares of the larger side’s total, so volume counts' : 'shares of each side’s own total'}).
         </p>
+        {diff.tree && diff.tree.warnings.length > 0 && (
+          <ul className={styles.warnings} data-testid="diff-warnings">
+            {diff.tree.warnings.map((w) => (
+              <li key={w.code} data-code={w.code}>
+                {w.message}
+              </li>
+            ))}
+          </ul>
+        )}
         {diff.error && <p className="error">{(diff.error as Error).message}</p>}
         {diff.missing && (
           <p className="muted" data-testid="diff-zoom-missing">

@@ -55,6 +55,21 @@ function matches(d: DrawnNode<unknown>, term: string): boolean {
   return d.m === 1 || compiled.test(d.n);
 }
 
+const TRANSITION_MS = 200;
+
+/** Scrolls a chart so the frame is in view (or, with no frame, so the root is: the bottom of a flame, the top of an icicle). */
+function keepInView<N>(el: HTMLDivElement, target: HierarchyFrame<N> | null, orientation: 'icicle' | 'flame'): void {
+  if (el.scrollHeight <= el.clientHeight) return;
+  const g = target ? [...el.querySelectorAll('g.frame')].find((x) => (x as Element & { __data__?: unknown }).__data__ === target) : undefined;
+  if (!g) {
+    el.scrollTop = orientation === 'flame' ? el.scrollHeight : 0;
+    return;
+  }
+  const box = g.getBoundingClientRect();
+  const top = box.top - el.getBoundingClientRect().top + el.scrollTop;
+  if (top < el.scrollTop || top + box.height > el.scrollTop + el.clientHeight) el.scrollTop = Math.max(0, top - el.clientHeight / 2);
+}
+
 interface Tip<N> {
   x: number;
   y: number;
@@ -87,7 +102,7 @@ export function FlameGraph<N extends DrawnNode<N>>({ root, zoom, search, onZoom,
     const chart = flamegraph<N>()
       .width(Math.max(200, el.clientWidth))
       .cellHeight(18)
-      .transitionDuration(200)
+      .transitionDuration(TRANSITION_MS)
       .minFrameSize(1)
       .sort(false)
       .inverted(orientation === 'icicle')
@@ -146,6 +161,9 @@ export function FlameGraph<N extends DrawnNode<N>>({ root, zoom, search, onZoom,
       const target = zoom.length > 0 ? findFrame(rootFrame, zoom) : null;
       if (target) chart.zoomTo(target);
       else chart.resetZoom();
+      // Deep stacks scroll inside the card: keep the zoomed frame (or, drawn as a flame, the root) in view once drawn.
+      const t = setTimeout(() => keepInView(el, target, orientation), TRANSITION_MS + 50);
+      return () => clearTimeout(t);
     }
     if (search.trim()) chart.search(search.trim());
     else chart.clear();

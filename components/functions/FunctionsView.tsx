@@ -1,19 +1,23 @@
 'use client';
-import { useMemo, useState } from 'react';
+import { useMemo } from 'react';
 import { endpoints } from '@/lib/api/endpoints';
 import type { FlameNode, FunctionRow, SourceKind } from '@/lib/api/schemas';
 import { useEndpoint, useZoomableTree } from '@/lib/client/queries';
 import { compileSearch } from '@/lib/util/frame-search';
-import type { CaptureViewProps } from '@/lib/client/view-state';
+import { withTransforms, type CaptureViewProps } from '@/lib/client/view-state';
+import type { ViewState } from '@/lib/api/view-state';
 import { formatCount, formatDurationNs, formatPercent } from '@/lib/viz/format';
 import { FlameGraph } from '../flame-graph/FlameGraph';
+import { FrameTransforms } from '../capture/TransformBar';
 import styles from './Functions.module.css';
 
 type Props = Omit<CaptureViewProps, 'selected'> & { kind: SourceKind; filter: string };
-type SortKey = 'self' | 'total' | 'selfSamples' | 'name';
+type SortKey = ViewState['fnSort'];
 
 /** Most hosts shown as share columns; past it the table keeps the cluster's figures only. */
 const MAX_HOST_COLUMNS = 32;
+/** The sandwich's host choice meaning every host summed (as the differential view's `b=cluster`). */
+const MERGED = 'cluster';
 
 /**
  * The cluster's top functions (every host of the source kind summed): self and total, value and
@@ -22,8 +26,9 @@ const MAX_HOST_COLUMNS = 32;
  */
 export function FunctionsView({ capture, view, setView, kind, filter }: Props) {
   const versions = capture.nodes.flatMap((n) => n.sources.map((x) => x.version)).join(',');
-  const { data, error } = useEndpoint(endpoints.clusterFunctions, { id: capture.id }, { kind, event: view.event }, { key: [versions], keepPrevious: true });
-  const [sort, setSort] = useState<SortKey>('self');
+  const { data, error } = useEndpoint(endpoints.clusterFunctions, { id: capture.id }, { kind, event: view.event, tf: view.transforms.length > 0 ? view.transforms : undefined }, { key: [versions], keepPrevious: true });
+  const sort = view.fnSort;
+  const setSort = (key: SortKey) => setView((s) => ({ ...s, fnSort: key }));
   const rows = useMemo(() => {
     if (!data) return [];
     const match = filter.trim() ? compileSearch(filter).test : null;
@@ -108,22 +113,32 @@ export function FunctionsView({ capture, view, setView, kind, filter }: Props) {
  * A function's sandwich on one host: its callers above (the function at the bottom, its callers
  * growing up to the stack roots) and its callees below, each merged over every place it occurs.
  */
-function SandwichPanel({ capture, view, setView, fn, hosts }: Omit<Props, 'filter'> & { fn: string; hosts: string[] }) {
-  const host = view.fnHost && hosts.includes(view.fnHost) ? view.fnHost : (hosts.includes(view.node ?? '') ? view.node : hosts[0]) ?? '';
+function SandwichPanel({ capture, view, setView, kind, fn, hosts }: Omit<Props, 'filter'> & { fn: string; hosts: string[] }) {
+  const merged = view.fnHost === MERGED;
+  const host = merged ? MERGED : view.fnHost && hosts.includes(view.fnHost) ? view.fnHost : ((hosts.includes(view.node ?? '') ? view.node : hosts[0]) ?? '');
   const node = capture.nodes.find((n) => n.name === host);
+  const tf = view.transforms.length > 0 ? view.transforms : undefined;
+  const versions = merged ? capture.nodes.flatMap((n) => n.sources.map((x) => x.version)) : (node?.sources.map((x) => x.version) ?? []);
+  const key = (enabled: boolean) => ({ key: [versions.join(',')], enabled });
+  // One pair of queries per scope (hooks run unconditionally; the other pair is disabled).
   const params = { id: capture.id, node: host };
-  const key = { key: [node?.sources.map((x) => x.version).join(',') ?? ''], enabled: !!node };
-  const callers = useZoomableTree<typeof endpoints.sandwich, FlameNode>(endpoints.sandwich, params, { fn, side: 'callers', event: view.event }, view.callersZoom, key);
-  const callees = useZoomableTree<typeof endpoints.sandwich, FlameNode>(endpoints.sandwich, params, { fn, side: 'callees', event: view.event }, view.calleesZoom, key);
+  const hostCallers = useZoomableTree<typeof endpoints.sandwich, FlameNode>(endpoints.sandwich, params, { fn, side: 'callers', event: view.event, tf }, view.callersZoom, key(!merged && !!node));
+  const hostCallees = useZoomableTree<typeof endpoints.sandwich, FlameNode>(endpoints.sandwich, params, { fn, side: 'callees', event: view.event, tf }, view.calleesZoom, key(!merged && !!node));
+  const allCallers = useZoomableTree<typeof endpoints.clusterSandwich, FlameNode>(endpoints.clusterSandwich, { id: capture.id }, { kind, fn, side: 'callers', event: view.event, tf }, view.callersZoom, key(merged));
+  const allCallees = useZoomableTree<typeof endpoints.clusterSandwich, FlameNode>(endpoints.clusterSandwich, { id: capture.id }, { kind, fn, side: 'callees', event: view.event, tf }, view.calleesZoom, key(merged));
+  const callers = merged ? allCallers : hostCallers;
+  const callees = merged ? allCallees : hostCallees;
   return (
     <div className={styles.sandwich} data-testid="sandwich">
       <h3>
         <span className={styles.fn}>{fn}</span> on{' '}
         <select value={host} onChange={(e) => setView((s) => ({ ...s, fnHost: e.target.value, callersZoom: [], calleesZoom: [] }))} aria-label="host of the sandwich" data-testid="sandwich-host">
+          <option value={MERGED}>all hosts (merged)</option>
           {hosts.map((h) => (
             <option key={h}>{h}</option>
           ))}
         </select>{' '}
+        <FrameTransforms name={fn} onAdd={(t) => setView((s) => withTransforms(s, [...s.transforms, t]))} />{' '}
         <button onClick={() => setView((s) => ({ ...s, fn: undefined, fnHost: undefined, callersZoom: [], calleesZoom: [] }))}>close</button>
       </h3>
       {(callers.error ?? callees.error) && <p className="error">{((callers.error ?? callees.error) as Error).message}</p>}

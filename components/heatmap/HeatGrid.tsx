@@ -52,7 +52,8 @@ export function HeatGrid({ cols, rows, value, max, color, cellWidth, cellHeight,
     const ctx = canvas.getContext('2d');
     if (!ctx) return;
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    ctx.fillStyle = '#f8fafc';
+    // The page's panel colour (light or dark, as the OS is set).
+    ctx.fillStyle = getComputedStyle(canvas).getPropertyValue('--panel').trim() || '#f8fafc';
     ctx.fillRect(0, 0, width, height);
     for (let c = 0; c < cols; c++) {
       for (let r = 0; r < rows; r++) {

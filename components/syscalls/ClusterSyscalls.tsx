@@ -42,7 +42,7 @@ export function ClusterSyscalls({ data, metric, onOpen, top = 30 }: { data: Clus
                 <td key={node}>
                   <button
                     className={styles.cell}
-                    style={{ background: v > 0 ? (metric === 'errors' ? errorColor(f) : syscallColor(f)) : '#f8fafc', color: f > 0.6 ? '#fff' : undefined }}
+                    style={{ background: v > 0 ? (metric === 'errors' ? errorColor(f) : syscallColor(f)) : 'var(--panel)', color: f > 0.6 ? '#fff' : undefined }}
                     title={`${node} · ${name}: ${c.calls} calls, ${c.errors} errors, ${(c.totalSeconds * 1000).toFixed(3)} ms`}
                     onClick={() => onOpen(node, name)}
                     data-testid="syscall-cell"

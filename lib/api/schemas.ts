@@ -3,6 +3,7 @@
  * body is described here and validated on both sides.
  */
 import { compileSearch } from '../util/frame-search';
+import { formatTransforms, MAX_TRANSFORMS, parseTransforms, TRANSFORM_OPS, type Transform } from '../util/transforms';
 import { z } from 'zod';
 import type { DiffNode, FlameNode, MergedNode } from '../profile/flame-views';
 
@@ -173,6 +174,28 @@ export type CellSelection = z.infer<typeof CellSelection>;
 /** Which source of the host to read (default: the host's source for the view, e.g. its CPU profile for stacks). */
 const SourceField = { source: SourceName.optional() };
 
+/** One transform of a flame graph (lib/util/transforms.ts). */
+export const TransformSpec: z.ZodType<Transform> = z.union([
+  z.object({ op: z.enum(['focus', 'drop', 'excl', 'mod']), arg: z.string().min(1).max(1024) }),
+  z.object({ op: z.literal('rec'), arg: z.string().min(1).max(1024).optional() }),
+  z.object({ op: z.literal('unk') }),
+  z.object({ op: z.literal('hide'), pct: z.number().gt(0).max(50) }),
+]);
+export { TRANSFORM_OPS };
+
+/** `tf`: transforms applied in order, one `op:arg` per line (`focus:main`, `drop:/^cpuidle/`, `hide:0.5`). */
+export const Transforms = z.codec(z.string().max(16 * 1024), z.array(TransformSpec).max(MAX_TRANSFORMS), {
+  decode: (text, ctx) => {
+    try {
+      return parseTransforms(text);
+    } catch (err) {
+      ctx.issues.push({ code: 'custom', message: (err as Error).message, input: text });
+      return [];
+    }
+  },
+  encode: (list) => formatTransforms(list as Transform[]),
+});
+
 export const StackQuery = z.object({
   ...SourceField,
   pid: Flag,
@@ -186,6 +209,7 @@ export const StackQuery = z.object({
   fromNs: Ns.optional(),
   toNs: Ns.optional(),
   sel: CellSelection.optional(),
+  tf: Transforms.optional(),
 });
 export type StackQuery = z.infer<typeof StackQuery>;
 
@@ -456,9 +480,41 @@ export const ThreadView = z.object({
 export type ThreadView = z.infer<typeof ThreadView>;
 
 /** Comparisons read the same kind of source on every host (default: the kind most hosts have, CPU profiles first). */
-export const CompareQuery = StackQuery.pick({ event: true, fromNs: true, toNs: true, pid: true, tid: true, kernel: true, jit: true, all: true, addrs: true }).extend({
+export const CompareQuery = StackQuery.pick({ event: true, fromNs: true, toNs: true, pid: true, tid: true, kernel: true, jit: true, all: true, addrs: true, tf: true }).extend({
   kind: SourceKind.optional(),
+  /** Absolute mode (diff, ranking): values, not shares of each side's own total. */
+  abs: Flag,
 });
+/** GET …/nodes/{node}/flamechart: the time-ordered flame chart of one thread (or all), in a time range. */
+export const FlameChartQuery = StackQuery.omit({ sel: true, tf: true }).extend({
+  /** A thread id, or `all` for every thread interleaved; absent: the busiest thread. */
+  thread: z.union([z.literal('all'), z.coerce.number().int().min(0).max(2 ** 31 - 1)]).optional(),
+  /** Pixels the chart is drawn on: cells narrower than one are left out. */
+  width: z.coerce.number().int().min(100).max(10_000).optional(),
+});
+export type FlameChartQuery = z.infer<typeof FlameChartQuery>;
+
+export const FlameChartAnswer = z.object({
+  unit: z.enum(['ns', 'events', 'samples']),
+  /** The thread shown (null: all threads). */
+  tid: z.number().int().nullable(),
+  fromNs: z.number(),
+  toNs: z.number(),
+  samples: z.number().int(),
+  names: z.array(z.string()),
+  depth: z.array(z.number().int()),
+  name: z.array(z.number().int()),
+  kind: z.array(NodeKind),
+  start: z.array(z.number()),
+  end: z.array(z.number()),
+  hidden: z.number().int(),
+  truncated: z.boolean(),
+  threads: z.array(z.object({ tid: z.number().int(), pid: z.number().int(), comm: z.string(), samples: z.number().int() })),
+});
+export type FlameChartAnswer = z.infer<typeof FlameChartAnswer>;
+
+/** The merged cluster's sandwich: every host of the kind summed. */
+export const ClusterSandwichQuery = CompareQuery.extend({ fn: SandwichQuery.shape.fn, side: SandwichQuery.shape.side, ...LodQuery.shape });
 
 /** Rows of a functions table at most (the heaviest by self weight). */
 export const MAX_FUNCTION_ROWS = 2000;
@@ -508,12 +564,20 @@ export type { DiffNode, MergedNode };
 const ShareRow = z.object({ name: z.string(), sa: z.number(), sb: z.number(), delta: z.number() });
 /** What a comparison compared: a kind of source, and the hosts that have none (left out, never scored against another kind). */
 const Compared = { kind: SourceKind, missing: z.array(z.string()) };
+/** A comparison that scores hosts against each other (differential, ranking). */
+const Scored = {
+  ...Compared,
+  /** Shares of each side's total (default), or absolute values. */
+  absolute: z.boolean(),
+  /** What makes the hosts hard to compare: different events, sample rates, durations, sample counts (lib/profile/comparability.ts). */
+  warnings: z.array(z.object({ code: z.enum(['events', 'rate', 'duration', 'samples', 'few']), message: z.string() })),
+};
 
 export const DiffTree = z.object({
   a: z.string(),
   b: z.string(),
   shape: z.enum(['a', 'b']),
-  ...Compared,
+  ...Scored,
   root: treeRoot<DiffNode>(),
   totalA: z.number(),
   totalB: z.number(),
@@ -528,7 +592,7 @@ export const DiffTree = z.object({
 export type DiffTree = z.infer<typeof DiffTree>;
 
 export const Ranking = z.object({
-  ...Compared,
+  ...Scored,
   ranking: z.array(
     z.object({
       node: z.string(),

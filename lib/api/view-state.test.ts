@@ -4,7 +4,7 @@ import { DEFAULT_VIEW, parseViewState, serializeViewState } from './view-state';
 describe('view state in the URL', () => {
   it('round-trips every field', () => {
     const s = parseViewState(
-      new URLSearchParams('v=1&view=timeline&node=node-d&z.node-d=hotspot-filter;main&q=gzip&ev=cpu-clock&t.node-d=100-2000&hm.node-a=1000000000,20000000,1,3,10,29&off.node-b=-5000&sc=read&scm=time&a=node-d&b=node-a&shape=b&scale=shared&dz=gzip;main&mz=x&src=strace&ss.node-a=strace-2&so.node-a~strace-2=-2500&pc=gzip&oc=1&oz.node-a=[S sleeping];gzip&rc=wakeup&sq.node-a=ftrace&tid=19059&fn=mix_round.constprop.0&fs=node-d&sz=mix_round.constprop.0;main&fz=mix_round.constprop.0&or=flame'),
+      new URLSearchParams('v=1&view=timeline&node=node-d&z.node-d=hotspot-filter;main&q=gzip&ev=cpu-clock&t.node-d=100-2000&hm.node-a=1000000000,20000000,1,3,10,29&off.node-b=-5000&sc=read&scm=time&a=node-d&b=node-a&shape=b&scale=shared&dz=gzip;main&mz=x&src=strace&ss.node-a=strace-2&so.node-a~strace-2=-2500&pc=gzip&oc=1&oz.node-a=[S sleeping];gzip&rc=wakeup&sq.node-a=ftrace&tid=19059&fn=mix_round.constprop.0&fs=node-d&sz=mix_round.constprop.0;main&fz=mix_round.constprop.0&or=flame&tf=excl%3Aswapper%0Adrop%3A%2F%5Ecpuidle%2F%0Ahide%3A0.5&fo=total&ab=1&ct=19059'),
     );
     expect(s).toEqual({
       v: 1,
@@ -23,6 +23,10 @@ describe('view state in the URL', () => {
       shape: 'b',
       scale: 'shared',
       orientation: 'flame',
+      transforms: [{ op: 'excl', arg: 'swapper' }, { op: 'drop', arg: '/^cpuidle/' }, { op: 'hide', pct: 0.5 }],
+      fnSort: 'total',
+      absolute: true,
+      chartThread: 19059,
       diffZoom: ['gzip', 'main'],
       mergedZoom: ['x'],
       kind: 'strace',

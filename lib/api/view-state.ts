@@ -34,12 +34,17 @@
  *   view=functions                 the cluster's top functions
  *   fn=NAME                        functions view: the sandwich of this function (callers above, callees below)
  *   fs=NAME|sz=a;b / fz=a;b        its host (default: the selected one), and the callers' / callees' zoomed paths
+ *   fo=total|selfSamples|name      functions view: the table's sort (default self)
+ *   ab=1                           compare view: absolute values instead of shares of each side's total
+ *   ct=TID|all                     timeline view: the thread of the time-ordered flame chart (default: the busiest)
+ *   tf=OP:ARG\nOP:ARG              transforms of every flame graph, comparison and table, in order (lib/util/transforms.ts)
  *
  * Nodes are hosts; `t.NAME` ranges are on the host's time axis (ns from its first record over
  * all its sources), which for a host of one source is that source's own time.
  */
 import { z } from 'zod';
-import { CellSelection, NODE_NAME_PATTERN, RunqCauseName, SourceKind } from './schemas';
+import { parseTransforms, formatTransforms } from '../util/transforms';
+import { CellSelection, NODE_NAME_PATTERN, RunqCauseName, SourceKind, TransformSpec } from './schemas';
 
 export const VIEW_STATE_VERSION = 1;
 
@@ -82,6 +87,10 @@ export const ViewState = z.object({
   fnHost: z.string().regex(NODE_NAME_PATTERN).optional().catch(undefined),
   callersZoom: Path.catch([]),
   calleesZoom: Path.catch([]),
+  transforms: z.array(TransformSpec).catch([]),
+  fnSort: z.enum(['self', 'total', 'selfSamples', 'name']).catch('self'),
+  absolute: z.boolean().catch(false),
+  chartThread: z.union([z.literal('all'), z.number().int().nonnegative()]).optional().catch(undefined),
 });
 export type ViewState = z.infer<typeof ViewState>;
 export type ViewName = ViewState['view'];
@@ -108,6 +117,9 @@ export const DEFAULT_VIEW: ViewState = {
   schedSource: {},
   callersZoom: [],
   calleesZoom: [],
+  transforms: [],
+  fnSort: 'self',
+  absolute: false,
 };
 
 /** Upgraders from older versions, keyed by the version they read. */
@@ -123,6 +135,15 @@ function perNode<T>(p: URLSearchParams, prefix: string, parse: (v: string) => T 
     if (v !== undefined && keyPattern.test(node)) out[node] = v;
   }
   return out;
+}
+
+/** Transforms of a link; a malformed list is dropped whole (a partial stack would mean something else). */
+function transformsOf(text: string | null) {
+  try {
+    return text ? parseTransforms(text) : [];
+  } catch {
+    return [];
+  }
 }
 
 const offsetOf = (s: string) => (/^-?\d+(\.\d+)?$/.test(s) ? Number(s) : undefined);
@@ -172,6 +193,10 @@ export function parseViewState(params: URLSearchParams): ViewState {
     fnHost: p.get('fs') ?? undefined,
     callersZoom: p.get('sz') ? (p.get('sz') as string).split(';') : [],
     calleesZoom: p.get('fz') ? (p.get('fz') as string).split(';') : [],
+    transforms: transformsOf(p.get('tf')),
+    fnSort: p.get('fo') ?? 'self',
+    absolute: p.get('ab') === '1',
+    chartThread: p.get('ct') === 'all' ? 'all' : /^\d+$/.test(p.get('ct') ?? '') ? Number(p.get('ct')) : undefined,
   });
   return parsed.success ? parsed.data : DEFAULT_VIEW;
 }
@@ -214,5 +239,9 @@ export function serializeViewState(s: ViewState): URLSearchParams {
   if (s.fnHost) p.set('fs', s.fnHost);
   if (s.callersZoom.length > 0) p.set('sz', s.callersZoom.join(';'));
   if (s.calleesZoom.length > 0) p.set('fz', s.calleesZoom.join(';'));
+  if (s.transforms.length > 0) p.set('tf', formatTransforms(s.transforms));
+  if (s.fnSort !== 'self') p.set('fo', s.fnSort);
+  if (s.absolute) p.set('ab', '1');
+  if (s.chartThread !== undefined) p.set('ct', String(s.chartThread));
   return p;
 }

@@ -3,6 +3,7 @@ import { usePathname, useSearchParams } from 'next/navigation';
 import { useCallback, useMemo } from 'react';
 import type { Capture, NodeSummary } from '../api/schemas';
 import { parseViewState, serializeViewState, sourceKey, type ViewState } from '../api/view-state';
+import type { Transform } from '../util/transforms';
 
 /**
  * The page's view state, read from and written to the URL (validated by the versioned schema).
@@ -45,4 +46,9 @@ export interface CaptureViewProps {
 /** The user's offsets of a host's wall-clock sources, as placeSources() takes them. */
 export function shiftOf(view: ViewState, node: string): (source: string) => number {
   return (source) => view.sourceOffset[sourceKey(node, source)] ?? 0;
+}
+
+/** A new stack of transforms; zoomed paths are of the old trees, so they are cleared. */
+export function withTransforms(s: ViewState, transforms: Transform[]): ViewState {
+  return { ...s, transforms, zoom: {}, offZoom: {}, diffZoom: [], mergedZoom: [], callersZoom: [], calleesZoom: [] };
 }

@@ -77,6 +77,14 @@ export function frameNames(profile: Profile, frame: number, isJava: boolean, opt
   return out;
 }
 
+/** A frame's module by its file name (`libc.so.6`, `[kernel.kallsyms]`); '' when perf did not know it. */
+export function moduleName(profile: Profile, frame: number): string {
+  const mod = profile.strings[profile.frames.module[frame] as number] as string;
+  if (mod === '' || mod === '[unknown]') return '';
+  const slash = mod.lastIndexOf('/');
+  return slash < 0 ? mod : mod.slice(slash + 1);
+}
+
 const KIND_OF_FRAME: Record<number, number> = {
   [FrameKindCode.user]: NodeKind.user,
   [FrameKindCode.kernel]: NodeKind.kernel,
@@ -84,75 +92,107 @@ const KIND_OF_FRAME: Record<number, number> = {
 };
 
 /**
- * Folds the selected samples of a profile into a new column of `trie`: the root's children are
- * process names, below them the frames root first. Returns the column's index.
+ * Maps a profile's (thread, stack) pairs to nodes of a trie, creating them on first use: the
+ * root's children are process names (as stackcollapse-perf.pl names them under `opts`), below
+ * them the frames root first. Every prefix is memoised, so a stack costs its new frames only.
  */
-export function collapseInto(trie: WeightedTrie, profile: Profile, opts: CollapseOptions): number {
-  const { samples, stacks } = profile;
-  const S = stacks.length + 1;
+export class StackMapper {
+  private readonly S: number;
+  private readonly pnameOfThread: Int32Array;
+  private readonly pnames: string[] = [];
+  private readonly pnameIds = new Map<string, number>();
+  private readonly memo = new Map<number, number>();
+  private readonly namesMemo = new Map<number, string[]>();
+  private readonly pending: number[] = [];
 
-  // 1. Sum weights per (process name, stack).
-  const pnameOfThread = new Int32Array(profile.threads.length).fill(-1);
-  const pnames: string[] = [];
-  const pnameIds = new Map<string, number>();
-  const weights = new Map<number, number>();
-  const counts = new Map<number, number>();
-  forEachSample(profile, opts, (i) => {
-    const th = samples.thread[i] as number;
-    let p = pnameOfThread[th] as number;
+  constructor(
+    private readonly trie: WeightedTrie,
+    private readonly profile: Profile,
+    private readonly opts: NamingOptions,
+  ) {
+    this.S = profile.stacks.length + 1;
+    this.pnameOfThread = new Int32Array(profile.threads.length).fill(-1);
+  }
+
+  /** The process-name index of a thread (threads of one name share it). */
+  processOf(thread: number): number {
+    let p = this.pnameOfThread[thread] as number;
     if (p < 0) {
-      const name = processName(profile, th, opts);
-      p = pnameIds.get(name) ?? -1;
+      const name = processName(this.profile, thread, this.opts);
+      p = this.pnameIds.get(name) ?? -1;
       if (p < 0) {
-        p = pnames.length;
-        pnames.push(name);
-        pnameIds.set(name, p);
+        p = this.pnames.length;
+        this.pnames.push(name);
+        this.pnameIds.set(name, p);
       }
-      pnameOfThread[th] = p;
+      this.pnameOfThread[thread] = p;
     }
-    const key = p * S + (samples.stack[i] as number) + 1;
-    weights.set(key, (weights.get(key) ?? 0) + (samples.weight[i] as number));
-    counts.set(key, (counts.get(key) ?? 0) + 1);
-  });
+    return p;
+  }
 
-  // 2. Map each (process name, stack) to a trie node, memoising every prefix.
-  const memo = new Map<number, number>();
-  const namesMemo = new Map<number, string[]>();
-  const pending: number[] = [];
-  const mapStack = (p: number, stack: number): number => {
-    let s = stack;
+  /** A key of (process, stack), unique per pair. */
+  key(process: number, stack: number): number {
+    return process * this.S + stack + 1;
+  }
+
+  /** The trie node of a key from `key()`. */
+  nodeOfKey(key: number): number {
+    const { S, memo, pending, profile, trie } = this;
+    const p = Math.floor(key / S);
+    let s = (key % S) - 1;
     let node: number | undefined;
     pending.length = 0;
     while ((node = memo.get(p * S + s + 1)) === undefined) {
       if (s < 0) {
-        node = trie.child(0, pnames[p] as string, NodeKind.process);
+        node = trie.child(0, this.pnames[p] as string, NodeKind.process);
         memo.set(p * S, node);
         break;
       }
       pending.push(s);
-      s = stacks.parent[s] as number;
+      s = profile.stacks.parent[s] as number;
     }
-    const isJava = (pnames[p] as string).startsWith('java');
+    const isJava = (this.pnames[p] as string).startsWith('java');
     for (let k = pending.length - 1; k >= 0; k--) {
       const st = pending[k] as number;
-      const frame = stacks.frame[st] as number;
+      const frame = profile.stacks.frame[st] as number;
       const nk = frame * 2 + (isJava ? 1 : 0);
-      let names = namesMemo.get(nk);
+      let names = this.namesMemo.get(nk);
       if (!names) {
-        names = frameNames(profile, frame, isJava, opts);
-        namesMemo.set(nk, names);
+        names = frameNames(profile, frame, isJava, this.opts);
+        this.namesMemo.set(nk, names);
       }
       const kind = KIND_OF_FRAME[profile.frames.kind[frame] as number] ?? NodeKind.user;
-      for (let j = 0; j < names.length; j++) node = trie.child(node, names[j] as string, j > 0 ? NodeKind.inlined : kind);
+      const mod = moduleName(profile, frame);
+      for (let j = 0; j < names.length; j++) node = trie.child(node, names[j] as string, j > 0 ? NodeKind.inlined : kind, mod);
       memo.set(p * S + st + 1, node);
     }
     return node;
-  };
-  trie.beginColumn();
-  for (const [key, weight] of weights) {
-    const p = Math.floor(key / S);
-    trie.addSelf(mapStack(p, (key % S) - 1), weight, counts.get(key) as number);
   }
+
+  /** The trie node of one sample's stack. */
+  nodeOfSample(i: number): number {
+    const { samples } = this.profile;
+    return this.nodeOfKey(this.key(this.processOf(samples.thread[i] as number), samples.stack[i] as number));
+  }
+}
+
+/**
+ * Folds the selected samples of a profile into a new column of `trie`: the root's children are
+ * process names, below them the frames root first. Returns the column's index.
+ */
+export function collapseInto(trie: WeightedTrie, profile: Profile, opts: CollapseOptions): number {
+  const { samples } = profile;
+  const mapper = new StackMapper(trie, profile, opts);
+  // 1. Sum weights per (process name, stack); 2. map each to a trie node.
+  const weights = new Map<number, number>();
+  const counts = new Map<number, number>();
+  forEachSample(profile, opts, (i) => {
+    const key = mapper.key(mapper.processOf(samples.thread[i] as number), samples.stack[i] as number);
+    weights.set(key, (weights.get(key) ?? 0) + (samples.weight[i] as number));
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  });
+  trie.beginColumn();
+  for (const [key, weight] of weights) trie.addSelf(mapper.nodeOfKey(key), weight, counts.get(key) as number);
   return trie.endColumn();
 }
 

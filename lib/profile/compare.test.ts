@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { ProfileBuilder } from './builder';
 import { collapseInto } from './collapse';
 import { diffFlame, mergedFlame, side, type DiffNode, type MergedNode } from './flame-views';
-import { jensenShannon, rankColumns } from './ranking';
+import { jensenShannon, rankColumns, rankColumnsAbsolute } from './ranking';
+import { comparability } from './comparability';
 import { WeightedTrie } from './weighted-trie';
 
 /** A node's profile from folded-like rows [frames root first, weight]; comm 'app'. */
@@ -163,6 +164,43 @@ describe('odd one out', () => {
     const r = rankColumns(m, all(m));
     expect(r.find((x) => x.node === 1)?.score).toBe(0);
     expect(r.every((x) => x.score < 1e-9)).toBe(true);
+  });
+
+  it('absolute mode: the same shape at another volume differs by Σ|a − m| / (Σa + Σm); shares do not see it', () => {
+    const m = multi([same(1), same(1), same(0.5)]);
+    const byShare = rankColumns(m, all(m));
+    expect(byShare.every((x) => x.score < 1e-9)).toBe(true);
+    const abs = rankColumnsAbsolute(m, all(m));
+    // Host 2: 50 against a mean of 100 → 50 / 150.
+    expect(abs[0]?.node).toBe(2);
+    expect(abs[0]?.score).toBeCloseTo(1 / 3);
+    // Hosts 0 and 1: 100 against a mean of 75 → 25 / 175.
+    expect(abs[1]?.score).toBeCloseTo(25 / 175);
+    expect(abs[0]?.topFrames[0]?.deltaShare).toBeLessThan(0);
+  });
+
+  it('absolute diff: shares of one denominator, so half the volume shows as half the share', () => {
+    const m = multi([same(1), same(0.5)]);
+    const rel = diffTree(m, 0, [1]);
+    expect(Math.abs(rel.root.d)).toBeLessThan(1e-9);
+    const d = diffFlame(m, side(m, [0], 100), side(m, [1], 100));
+    expect(d.root.sa).toBeCloseTo(1);
+    expect(d.root.sb).toBeCloseTo(0.5);
+    expect(d.root.d).toBeCloseTo(0.5);
+  });
+
+  it('comparability says when events, rates, durations or sample counts are far apart', () => {
+    const h = (node: string, event: string, samples: number, seconds: number) => ({ node, event, samples, durationNs: seconds * 1e9 });
+    expect(comparability([h('a', 'cycles', 1000, 10), h('b', 'cycles', 1200, 11)])).toEqual([]);
+    const codes = (hosts: ReturnType<typeof h>[]) => comparability(hosts).map((w) => w.code);
+    expect(codes([h('a', 'cycles', 1000, 10), h('b', 'cpu-clock', 1000, 10)])).toEqual(['events']);
+    expect(codes([h('a', 'cycles', 1000, 10), h('b', 'cycles', 3000, 10)])).toEqual(['rate']);
+    expect(codes([h('a', 'cycles', 1000, 10), h('b', 'cycles', 2500, 25)])).toEqual(['duration']);
+    expect(codes([h('a', 'cycles', 300, 1), h('b', 'cycles', 3500, 30)])).toEqual(['rate', 'duration', 'samples']);
+    expect(codes([h('a', 'cycles', 150, 10), h('b', 'cycles', 180, 10)])).toEqual(['few']);
+    expect(comparability([h('a', 'cycles', 1000, 10), h('b', 'cpu-clock', 1000, 10)])[0]?.message).toMatch(/cycles \(a\); cpu-clock \(b\)/);
+    // Hosts without samples are not compared.
+    expect(codes([h('a', 'cycles', 1000, 10), h('b', 'cpu-clock', 0, 10)])).toEqual([]);
   });
 
   it('Jensen–Shannon divergence is 0 for equal and 1 for disjoint distributions', () => {

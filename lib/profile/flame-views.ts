@@ -57,8 +57,12 @@ export interface Side {
   readonly total: number;
 }
 
-/** Sums and mean shares of a set of columns (columns without samples count in sums, not in means). */
-export function side(trie: WeightedTrie, columns: readonly number[]): Side {
+/**
+ * Sums and mean shares of a set of columns (columns without samples count in sums, not in
+ * means). Shares are of each column's own total, or, given `denominator` (absolute mode), of that
+ * one value for every column: then a side with half the weight has half the share.
+ */
+export function side(trie: WeightedTrie, columns: readonly number[], denominator?: number): Side {
   const n = trie.size;
   const value = new Float64Array(n);
   const self = new Float64Array(n);
@@ -69,8 +73,9 @@ export function side(trie: WeightedTrie, columns: readonly number[]): Side {
   let total = 0;
   for (const k of columns) {
     const w = trie.weights(k);
-    const tot = w.total[0] as number;
-    total += tot;
+    const own = w.total[0] as number;
+    total += own;
+    const tot = own > 0 ? (denominator ?? own) : 0;
     for (let i = 0; i < n; i++) {
       value[i] = (value[i] as number) + (w.total[i] as number);
       self[i] = (self[i] as number) + (w.self[i] as number);

@@ -145,3 +145,49 @@ export function rankColumns(trie: WeightedTrie, columns: readonly number[], topN
     })
     .sort((x, y) => y.score - x.score);
 }
+
+/**
+ * The ranking in absolute values (the "absolute" mode beside the default shares): each column's
+ * self weight per function against the mean of the other columns' weights, scored as
+ * Σ|a − m| / (Σa + Σm), 0 = same weight in the same functions, 1 = nothing in common. A host
+ * that did the same work at half the volume scores 1/3 here and 0 by shares. O(K·F) like the
+ * share ranking: the others' mean is (sum − own) / (K − 1).
+ */
+export function rankColumnsAbsolute(trie: WeightedTrie, columns: readonly number[], topN = 5): RankRow[] {
+  const dists = columns.map((k) => distributions(trie, k));
+  const sum = new Float64Array(trie.names.size);
+  let sumAll = 0;
+  let counted = 0;
+  for (const d of dists) {
+    if (d.total <= 0) continue;
+    counted++;
+    sumAll += d.total;
+    for (const [id, v] of d.self) sum[id] = (sum[id] as number) + v * d.total;
+  }
+  return dists
+    .map((me, k) => {
+      const others = counted - 1;
+      if (me.total <= 0 || others <= 0) return { node: k, score: 0, selfJs: 0, totalJs: 0, topFrames: [] };
+      const meanAll = (sumAll - me.total) / others;
+      const denom = me.total + meanAll;
+      const parts = new Map<number, number>();
+      let diff = 0;
+      let meanOnOwn = 0;
+      for (const [id, share] of me.self) {
+        const a = share * me.total;
+        const m = ((sum[id] as number) - a) / others;
+        meanOnOwn += m;
+        parts.set(id, (a - m) / denom);
+        diff += Math.abs(a - m);
+      }
+      // Functions only the others have count their whole mean weight.
+      diff += Math.max(0, meanAll - meanOnOwn);
+      const topFrames = [...parts.entries()]
+        .sort((x, y) => Math.abs(y[1]) - Math.abs(x[1]))
+        .slice(0, topN)
+        .map(([id, d]) => ({ name: trie.names.get(id), deltaShare: (d * denom) / Math.max(me.total, meanAll), contribution: Math.abs(d) }));
+      const score = Math.min(1, diff / denom);
+      return { node: k, score, selfJs: score, totalJs: score, topFrames };
+    })
+    .sort((x, y) => y.score - x.score);
+}

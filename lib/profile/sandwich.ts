@@ -14,30 +14,33 @@ export interface Sandwich {
   readonly callees: WeightedTrie;
 }
 
-export function sandwich(trie: WeightedTrie, column: number, fn: string): Sandwich {
+/** The sandwich over one column, or over several summed (the merged cluster). */
+export function sandwich(trie: WeightedTrie, columns: number | readonly number[], fn: string): Sandwich {
   const callers = new WeightedTrie();
   const callees = new WeightedTrie();
   callers.beginColumn();
   callees.beginColumn();
-  const c = trie.columns[column];
   const path: number[] = [];
-  for (let i = 0; c && i < c.node.length; i++) {
-    const leaf = c.node[i] as number;
-    const weight = c.self[i] as number;
-    if (leaf === 0 || !(weight > 0)) continue;
-    // The stack root first; the outermost frame named `fn` on it.
-    path.length = 0;
-    for (let n = leaf; n > 0; n = trie.parent(n)) path.push(n);
-    path.reverse();
-    const at = path.findIndex((n) => trie.name(n) === fn);
-    if (at < 0) continue;
-    const count = c.selfCount[i] as number;
-    let up = 0;
-    for (let j = at; j >= 0; j--) up = callers.child(up, trie.name(path[j] as number), trie.kindCode(path[j] as number));
-    callers.addSelf(up, weight, count);
-    let down = 0;
-    for (let j = at; j < path.length; j++) down = callees.child(down, trie.name(path[j] as number), trie.kindCode(path[j] as number));
-    callees.addSelf(down, weight, count);
+  for (const column of typeof columns === 'number' ? [columns] : columns) {
+    const c = trie.columns[column];
+    for (let i = 0; c && i < c.node.length; i++) {
+      const leaf = c.node[i] as number;
+      const weight = c.self[i] as number;
+      if (leaf === 0 || !(weight > 0)) continue;
+      // The stack root first; the outermost frame named `fn` on it.
+      path.length = 0;
+      for (let n = leaf; n > 0; n = trie.parent(n)) path.push(n);
+      path.reverse();
+      const at = path.findIndex((n) => trie.name(n) === fn);
+      if (at < 0) continue;
+      const count = c.selfCount[i] as number;
+      let up = 0;
+      for (let j = at; j >= 0; j--) up = callers.child(up, trie.name(path[j] as number), trie.kindCode(path[j] as number), trie.module(path[j] as number));
+      callers.addSelf(up, weight, count);
+      let down = 0;
+      for (let j = at; j < path.length; j++) down = callees.child(down, trie.name(path[j] as number), trie.kindCode(path[j] as number), trie.module(path[j] as number));
+      callees.addSelf(down, weight, count);
+    }
   }
   callers.endColumn();
   callees.endColumn();

@@ -51,6 +51,9 @@ export class WeightedTrie {
   private readonly parentCol = new Growable(Int32Array);
   private readonly nameCol = new Growable(Uint32Array);
   private readonly kindCol = new Growable(Uint8Array);
+  /** Module (binary, library, `[kernel.kallsyms]`) of each node, as an id in `modules`; 0 when unknown. */
+  readonly modules = new StringTable();
+  private readonly moduleCol = new Growable(Uint32Array);
   private readonly cols: TrieColumn[] = [];
   private derived: Derived | null = null;
   /** Scratch for the column being built (dense by node) and the nodes it touched. */
@@ -60,6 +63,7 @@ export class WeightedTrie {
     this.parentCol.push(-1);
     this.nameCol.push(this.names.intern('all'));
     this.kindCol.push(NodeKind.root);
+    this.moduleCol.push(0);
   }
 
   get size(): number {
@@ -70,13 +74,15 @@ export class WeightedTrie {
     return this.cols;
   }
 
-  child(parent: number, name: string, kind: number): number {
+  /** The child of `parent` named `name`, created with `kind` and `module` when absent (equal names share a node whatever their module). */
+  child(parent: number, name: string, kind: number, module = ''): number {
     const nameId = this.names.intern(name);
     let id = this.index.get(parent, nameId);
     if (id < 0) {
       id = this.parentCol.push(parent);
       this.nameCol.push(nameId);
       this.kindCol.push(kind);
+      this.moduleCol.push(module === '' ? 0 : this.modules.intern(module));
       this.index.add(parent, nameId, id);
       this.derived = null;
     }
@@ -132,6 +138,14 @@ export class WeightedTrie {
   }
   kind(node: number): NodeKindName {
     return NODE_KIND_NAMES[this.kindCol.get(node)] ?? 'user';
+  }
+
+  /** The node's module as an id in `modules` (0: unknown). */
+  moduleId(node: number): number {
+    return this.moduleCol.get(node);
+  }
+  module(node: number): string {
+    return this.modules.get(this.moduleCol.get(node));
   }
 
   /** Calls `visit` for each child of a node, in creation order. */
@@ -194,7 +208,7 @@ export class WeightedTrie {
 
   /** Approximate heap bytes (for caches sized in bytes). */
   bytes(): number {
-    let n = this.size * (4 + 4 + 1 + 4 + 4 + 4 + 12);
+    let n = this.size * (4 + 4 + 1 + 4 + 4 + 4 + 4 + 12);
     for (const c of this.cols) n += c.node.byteLength + c.self.byteLength + c.selfCount.byteLength;
     for (const s of this.names.strings) n += 2 * s.length + 40;
     return n;

@@ -1,20 +1,23 @@
 import type { ResponseOf } from '../api/endpoints';
 import type { endpoints } from '../api/endpoints';
-import { MAX_FUNCTION_ROWS, type CompareQuery, type DiffQuery, type ExportQuery, type FlameQuery, type MergedQuery, type SandwichQuery, type StackQuery } from '../api/schemas';
+import { MAX_FUNCTION_ROWS, type ClusterSandwichQuery, type FlameChartQuery, type CompareQuery, type SourceKind, type DiffQuery, type ExportQuery, type FlameQuery, type MergedQuery, type SandwichQuery, type StackQuery } from '../api/schemas';
 import type { z } from 'zod';
 import { gzipSync } from 'node:zlib';
 import { foldedLines } from '../profile/collapse';
 import { toFlameSvg, toPprof, toSpeedscope } from '../profile/export';
 import { functionRows } from '../profile/functions';
 import { sandwich } from '../profile/sandwich';
+import { flameChart } from '../profile/flame-chart';
 import { columnFlame, diffFlame, mergedFlame, side } from '../profile/flame-views';
 import { DEFAULT_MAX_NODES } from '../profile/lod';
-import { rankColumns } from '../profile/ranking';
+import { rankColumns, rankColumnsAbsolute } from '../profile/ranking';
+import { comparability, type ComparabilityWarning, type HostFacts } from '../profile/comparability';
+import { sourceOfKind } from '../api/sources';
 import type { Profile, ValueUnit } from '../profile/types';
 import { NotFoundError } from '../store';
 import { HttpError } from './http';
-import { getCapture, loadSource, sourcesOfKind } from './profiles';
-import { captureTrie, sourceColumn } from './tries';
+import { collapseOptions, getCapture, loadSource, sourcesOfKind } from './profiles';
+import { captureTrie, sourceColumn, type CaptureTrie } from './tries';
 
 type Params = { id: string };
 
@@ -55,6 +58,38 @@ export async function nodeSandwich(p: NodeParams, q: z.output<typeof SandwichQue
   return flameAnswer(lod, valueUnit(loaded.profile, stack.event));
 }
 
+/** GET /api/captures/{id}/sandwich: a function's sandwich over the merged cluster (every host of the kind summed). */
+export async function clusterSandwich(p: Params, q: z.output<typeof ClusterSandwichQuery>): Promise<ResponseOf<typeof endpoints.clusterSandwich>> {
+  const { fn, side, focus, search, maxNodes, minShare, ...stack } = q;
+  const { trie, nodes, kind } = await captureTrie(p.id, stack);
+  const s = sandwich(trie, nodes.map((_, k) => k), fn);
+  const lod = columnFlame(side === 'callers' ? s.callers : s.callees, 0, { focus, search, maxNodes, minShare });
+  return flameAnswer(lod, await clusterUnit(p.id, kind, stack.event));
+}
+
+/** What a cluster view's values count: the event's unit in the first host's source of the kind (a cached profile). */
+async function clusterUnit(id: string, kind: SourceKind, event: string | undefined): Promise<ValueUnit> {
+  const first = sourcesOfKind(await getCapture(id), kind).find((x) => x.source !== null);
+  const loaded = first?.source ? await loadSource(id, first.node, first.source.name, 'stacks') : null;
+  return loaded ? valueUnit(loaded.profile, event) : 'samples';
+}
+
+/** GET …/nodes/{node}/flamechart: samples in time order, one thread (the busiest by default) or all. */
+export async function nodeFlameChart(p: NodeParams, q: z.output<typeof FlameChartQuery>): Promise<ResponseOf<typeof endpoints.flameChart>> {
+  const { thread, width, ...stack } = q;
+  const { profile } = await loadSource(p.id, p.node, stack.source, 'stacks');
+  const opts = collapseOptions(stack);
+  const span = Math.max(1, (stack.toNs ?? profile.meta.durationNs) - (stack.fromNs ?? 0));
+  const minCellNs = span / (width ?? 1500);
+  let tid: number | undefined = thread === 'all' ? undefined : thread;
+  if (thread === undefined) {
+    // The busiest thread of the range: a first pass lists them.
+    tid = flameChart(profile, { ...opts, maxCells: 0 }).threads[0]?.tid;
+  }
+  const chart = flameChart(profile, { ...opts, thread: tid, minCellNs });
+  return { ...chart, unit: valueUnit(profile, stack.event), tid: tid ?? null };
+}
+
 /** GET …/nodes/{node}/functions: self and total per function of the node's flame graph. */
 export async function nodeFunctions(p: NodeParams, q: z.output<typeof StackQuery>): Promise<ResponseOf<typeof endpoints.functions>> {
   const { trie, column, loaded } = await sourceColumn(p.id, p.node, q.source, q);
@@ -85,10 +120,7 @@ export async function clusterFunctions(p: Params, q: z.output<typeof CompareQuer
   });
   const total = columns.reduce((t, k) => t + (trie.columns[k]?.total ?? 0), 0);
   const totalSamples = columns.reduce((t, k) => t + (trie.columns[k]?.totalCount ?? 0), 0);
-  // What the values count: the event's unit in the first host's source of this kind (a cached profile).
-  const first = sourcesOfKind(await getCapture(p.id), kind).find((x) => x.source !== null);
-  const loaded = first?.source ? await loadSource(p.id, first.node, first.source.name, 'stacks') : null;
-  return { kind, nodes: [...nodes], missing: [...missing], unit: loaded ? valueUnit(loaded.profile, q.event) : 'samples', total, totalSamples, rows, more: Math.max(0, all.length - rows.length), shares };
+  return { kind, nodes: [...nodes], missing: [...missing], unit: await clusterUnit(p.id, kind, q.event), total, totalSamples, rows, more: Math.max(0, all.length - rows.length), shares };
 }
 
 /** GET …/nodes/{node}/export: the node's stacks (same filters as the folded export) as a file. */
@@ -139,13 +171,18 @@ export async function diff(p: Params, q: z.output<typeof DiffQuery>): Promise<Re
   } else {
     sideB = [columnOf(t, b)];
   }
-  const d = diffFlame(trie, side(trie, [ai]), side(trie, sideB), { shape, focus, search, maxNodes, minShare });
+  // Absolute mode: both sides' shares of one denominator, the larger of A's total and B's mean.
+  const nonEmpty = sideB.map((k) => trie.columns[k]?.total ?? 0).filter((x) => x > 0);
+  const denominator = naming.abs ? Math.max(trie.columns[ai]?.total ?? 0, nonEmpty.reduce((x, y) => x + y, 0) / Math.max(1, nonEmpty.length)) || undefined : undefined;
+  const d = diffFlame(trie, side(trie, [ai], denominator), side(trie, sideB, denominator), { shape, focus, search, maxNodes, minShare });
   return {
     a,
     b,
     shape: shape ?? 'a',
     kind: t.kind,
     missing: [...t.missing],
+    absolute: !!naming.abs,
+    warnings: await comparabilityOf(p.id, t, [ai, ...sideB], naming),
     root: d.root,
     totalA: d.totalA,
     totalB: d.totalB,
@@ -161,12 +198,28 @@ export async function diff(p: Params, q: z.output<typeof DiffQuery>): Promise<Re
 
 /** GET …/ranking: the nodes, most different from the rest first. */
 export async function ranking(p: Params, q: z.output<typeof CompareQuery>): Promise<ResponseOf<typeof endpoints.ranking>> {
-  const { trie, nodes, kind, missing } = await captureTrie(p.id, q);
-  const rows = rankColumns(
-    trie,
-    nodes.map((_, k) => k),
-  ).map((r) => ({ ...r, node: nodes[r.node] as string }));
-  return { kind, missing: [...missing], ranking: rows };
+  const t = await captureTrie(p.id, q);
+  const { trie, nodes, kind, missing } = t;
+  const columns = nodes.map((_, k) => k);
+  const rows = (q.abs ? rankColumnsAbsolute : rankColumns)(trie, columns).map((r) => ({ ...r, node: nodes[r.node] as string }));
+  return { kind, missing: [...missing], absolute: !!q.abs, warnings: await comparabilityOf(p.id, t, columns, q), ranking: rows };
+}
+
+/** The comparability warnings of some columns of a capture trie: each host's event, samples and the time they cover. */
+async function comparabilityOf(id: string, t: CaptureTrie, columns: readonly number[], q: z.output<typeof CompareQuery>): Promise<ComparabilityWarning[]> {
+  const capture = await getCapture(id);
+  const facts: HostFacts[] = [];
+  for (const k of columns) {
+    const node = t.nodes[k] as string;
+    const source = sourceOfKind(capture.nodes.find((n) => n.name === node)?.sources ?? [], t.kind);
+    if (!source) continue;
+    const { profile } = await loadSource(id, node, source.name, 'stacks');
+    const span = source.endNs - source.startNs;
+    const from = Math.min(span, q.fromNs ?? 0);
+    const to = Math.min(span, q.toNs ?? span);
+    facts.push({ node, event: q.event ?? profile.eventTypes[profile.defaultEvent]?.name ?? 'samples', samples: t.trie.columns[k]?.totalCount ?? 0, durationNs: Math.max(0, to - from) });
+  }
+  return comparability(facts);
 }
 
 /** GET …/flamegraph?merge=all: every node summed, each frame with its per-node totals. */

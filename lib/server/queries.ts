@@ -1,5 +1,5 @@
 import { clusterSchedLatency, heatmap, nodeSchedLatency, nodeSyscalls, nodeThread, nodeTimeline } from './events';
-import { clusterFunctions, diff, merged, nodeExport, nodeFlamegraph, nodeFolded, nodeFunctions, nodeSandwich, ranking } from './flame';
+import { clusterFunctions, diff, merged, nodeExport, nodeFlamegraph, nodeFolded, nodeFunctions, nodeSandwich, clusterSandwich, nodeFlameChart, ranking } from './flame';
 
 /**
  * The queries that read profiles: each can take long on a big capture, so they run in the
@@ -11,6 +11,8 @@ export const QUERIES = {
   export: nodeExport,
   functions: nodeFunctions,
   sandwich: nodeSandwich,
+  clusterSandwich,
+  flameChart: nodeFlameChart,
   clusterFunctions,
   diff,
   ranking,

@@ -1,12 +1,24 @@
 import type { SourceKind, StackQuery } from '../api/schemas';
 import { defaultKind, sourceOfKind } from '../api/sources';
 import { collapseInto, type CollapseOptions } from '../profile/collapse';
+import { applyTransforms } from '../profile/transforms';
 import { WeightedTrie } from '../profile/weighted-trie';
+import { formatTransforms, type Transform } from '../util/transforms';
 import { caches, type CachedTrie } from './caches';
 import { collapseOptions, getCapture, loadSource, loadSources, sourcesOfKind, type LoadedSource } from './profiles';
 
 /** Tries being built, so concurrent requests for the same one share the work. */
 const building = new Map<string, Promise<CachedTrie>>();
+
+/**
+ * A trie after the query's transforms, cached under the untransformed one's key plus the
+ * transforms, so that stacking one more transform reuses the trie it starts from.
+ */
+async function transformedTrie(key: string, tf: readonly Transform[] | undefined, build: () => Promise<CachedTrie>): Promise<CachedTrie> {
+  const base = await cachedTrie(key, build);
+  if (!tf || tf.length === 0) return base;
+  return cachedTrie(`${key}|tf=${formatTransforms(tf)}`, async () => ({ trie: applyTransforms(base.trie, tf), nodes: base.nodes }));
+}
 
 async function cachedTrie(key: string, build: () => Promise<CachedTrie>): Promise<CachedTrie> {
   const { tries } = caches();
@@ -41,7 +53,7 @@ export async function captureTrie(id: string, q: Partial<StackQuery> & { kind?: 
   const missing = picks.filter((p) => p.source === null).map((p) => p.node);
   const opts: CollapseOptions = { ...collapseOptions(q), cells: undefined };
   const key = `capture:${id}:${kind}:${present.map((p) => `${p.node}/${p.source.name}@${p.source.version}`).join(',')}?${JSON.stringify(opts)}`;
-  const entry = await cachedTrie(key, async () => {
+  const entry = await transformedTrie(key, q.tf, async () => {
     const loaded = await loadSources(id, present);
     // Synchronous from here: no other request sees a half-built trie.
     const trie = new WeightedTrie();
@@ -65,7 +77,7 @@ export async function sourceColumn(id: string, node: string, source: string | un
     if (column >= 0 && usual?.name === loaded.summary.name && usual.version === loaded.version) return { trie: shared.trie, column, loaded };
   }
   const opts = collapseOptions(q);
-  const { trie } = await cachedTrie(`source:${id}/${node}/${loaded.summary.name}@${loaded.version}?${JSON.stringify(opts)}`, async () => {
+  const { trie } = await transformedTrie(`source:${id}/${node}/${loaded.summary.name}@${loaded.version}?${JSON.stringify(opts)}`, q.tf, async () => {
     const own = new WeightedTrie();
     collapseInto(own, loaded.profile, opts);
     return { trie: own, nodes: [node] };

@@ -31,3 +31,13 @@ export function compileSearch(term: string): SearchMatcher {
     return { test: () => false, regex: true, error: `not a valid regular expression: ${(err as Error).message}` };
   }
 }
+
+/**
+ * A frame pattern of a transform: a plain term is one exact name (a clicked frame's), while
+ * `/pattern/` (or `/pattern/i`) is an RE2 regular expression, as in search.
+ */
+export function compileFramePattern(term: string): SearchMatcher {
+  const t = term.trim();
+  if (REGEX.test(t)) return compileSearch(t);
+  return { test: (name) => name === t, regex: false, error: t.length === 0 ? 'an empty frame pattern' : null };
+}
