@@ -9,8 +9,9 @@ import { sandwich } from '../lib/profile/sandwich';
 import { applyTransforms } from '../lib/profile/transforms';
 import { NodeKind, WeightedTrie } from '../lib/profile/weighted-trie';
 import { formatTransforms, parseTransforms } from '../lib/util/transforms';
-import { CORPUS } from './corpus';
-import { parseText, readText } from './helpers';
+import { readFileSync } from 'node:fs';
+import { CORPUS, foldedCases } from './corpus';
+import { parseBytes, parseText, readText } from './helpers';
 
 /**
  * A trie of one column per list of folded lines. A frame written `name@module` has that module;
@@ -136,5 +137,22 @@ describe('transforms on cluster1 against the folded lines', () => {
     expect(focused).toEqual(foldedSum(lines, (fs) => (fs.indexOf(fn) > 0 ? fs.slice(fs.indexOf(fn)) : null)));
     // Focus is the sandwich's callee side.
     expect(focused).toEqual(foldedLines(sandwich(trie, 0, fn).callees));
+  });
+});
+
+describe('transforms on every perf input of the corpus (with --all names)', () => {
+  const inputs = [...new Set(foldedCases().map((c) => c.input))];
+  const sum = (lines: readonly string[]) => lines.reduce((t, l) => t + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
+  it.each(inputs.map((f) => [path.relative(CORPUS, f), f]))('%s', async (_, file) => {
+    const { profile } = await parseBytes(readFileSync(file), file);
+    const trie = collapse(profile, { kernel: true, jit: true });
+    const lines = foldedLines(trie);
+    const total = sum(lines);
+    // Frames whose time goes elsewhere keep the total; removing stacks removes exactly theirs.
+    expect(sum(run(trie, 'drop:/_\\[k\\]$/'))).toBeCloseTo(total, 6);
+    expect(run(trie, 'drop:/_\\[k\\]$/')).toEqual(foldedSum(lines, (fs) => [fs[0] as string, ...fs.slice(1).filter((f) => !f.endsWith('_[k]'))]));
+    expect(run(trie, 'excl:/_\\[k\\]$/')).toEqual(foldedSum(lines, (fs) => (fs.some((f) => f.endsWith('_[k]')) ? null : fs)));
+    expect(run(trie, 'rec')).toEqual(foldedSum(lines, (fs) => fs.filter((f, i) => i === 0 || f !== fs[i - 1])));
+    for (const tf of ['mod:kernel', 'mod:/\\.so/', 'unk', 'hide:1']) expect(sum(run(trie, tf))).toBeCloseTo(total, 6);
   });
 });

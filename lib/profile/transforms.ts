@@ -140,7 +140,7 @@ function moveColumn(src: WeightedTrie, c: number, dst: WeightedTrie, to: (node: 
 /**
  * Hides the frames under `fraction` of each column's total: a hidden frame's self weight goes to
  * its nearest shown ancestor (a frame's total is at least its child's, so the shown frames of a
- * column are those at or above the threshold). Totals stay as they were.
+ * column are those at or above the threshold, and every process). Totals stay as they were.
  */
 function hideSmall(src: WeightedTrie, fraction: number): WeightedTrie {
   const dst = new WeightedTrie();
@@ -164,9 +164,13 @@ function hideSmall(src: WeightedTrie, fraction: number): WeightedTrie {
   for (let c = 0; c < src.columns.length; c++) {
     const total = src.weights(c).total;
     const threshold = fraction * (total[0] as number);
-    // Nearest shown ancestor-or-self of every node, parents first.
+    // Nearest shown ancestor-or-self of every node, parents first. Processes (the root's
+    // children) always show: time at the root itself would have no stack in the folded export.
     const shown = new Int32Array(src.size);
-    for (let i = 1; i < src.size; i++) shown[i] = (total[i] as number) >= threshold ? i : (shown[src.parent(i)] as number);
+    for (let i = 1; i < src.size; i++) {
+      const p = src.parent(i);
+      shown[i] = p === 0 || (total[i] as number) >= threshold ? i : (shown[p] as number);
+    }
     moveColumn(src, c, dst, (node) => ensure(shown[node] as number));
   }
   return dst;

@@ -15,7 +15,7 @@ import { compileFramePattern } from './frame-search';
  *               folds runs of kernel frames into `[kernel]`
  *   unk         runs of unsymbolised frames (`[unknown]`, `[libfoo.so]`) become their first frame
  *   hide:PCT    frames under PCT % of their column's total are hidden; their time stays in the
- *               parent's self (totals are kept)
+ *               parent's self (totals are kept; processes always show)
  */
 export type Transform =
   | { readonly op: 'focus'; readonly arg: string }
