@@ -2,8 +2,8 @@
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   reactStrictMode: true,
-  // Native addon: loaded by Node at run time, never bundled.
-  serverExternalPackages: ['better-sqlite3'],
+  // Loaded by Node at run time, never bundled: a native addon, and pg (whose optional pg-native it would chase).
+  serverExternalPackages: ['better-sqlite3', 'pg'],
   poweredByHeader: false,
   // Raw captures are streamed as they were stored (gzip stays gzip) with their length; compressing
   // every answer on the request thread would cost more than it saves on a cluster's network.

@@ -36,4 +36,15 @@ server.headersTimeout = 60_000;
 server.requestTimeout = 0;
 server.keepAliveTimeout = 5_000;
 server.listen(port, hostname, () => console.log(`tracefleet on http://${hostname ?? 'localhost'}:${port}`));
-for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => server.close(() => process.exit(0)));
+// Stopping: no new connections; requests under way get a grace period, then every connection
+// ends (live pages hold theirs open for good and reconnect to another replica by themselves).
+const GRACE_MS = 10_000;
+for (const sig of ['SIGINT', 'SIGTERM'])
+  process.on(sig, () => {
+    server.close(() => process.exit(0));
+    server.closeIdleConnections();
+    setTimeout(() => {
+      server.closeAllConnections();
+      process.exit(0);
+    }, GRACE_MS).unref();
+  });

@@ -10,8 +10,8 @@ await build({
   target: 'node20',
   format: 'cjs',
   sourcemap: true,
-  // The native SQLite binding loads from node_modules at run time.
-  external: ['better-sqlite3'],
+  // The native SQLite binding and pg load from node_modules at run time.
+  external: ['better-sqlite3', 'pg'],
   // `server-only` guards server code from client bundles; a worker is server code.
   alias: { 'server-only': './lib/server/worker/server-only-shim.ts' },
   logLevel: 'warning',

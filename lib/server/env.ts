@@ -3,6 +3,21 @@ import { z } from 'zod';
 
 const Env = z.object({
   TRACEFLEET_DATA_DIR: z.string().min(1).default('./data'),
+  /**
+   * PostgreSQL instead of the embedded store (postgres://user:pass@host:5432/db): every replica
+   * given the same URL serves the same captures. Unset: SQLite and files in TRACEFLEET_DATA_DIR.
+   */
+  TRACEFLEET_DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'TRACEFLEET_DATABASE_URL must be a postgres:// URL')
+    .optional(),
+  /** Schema of the tables (created when missing), so several deployments can share a database. */
+  TRACEFLEET_DATABASE_SCHEMA: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'TRACEFLEET_DATABASE_SCHEMA must be a lower-case SQL name')
+    .default('public'),
+  /** Connections each replica opens at most (each query worker opens a few more). */
+  TRACEFLEET_DATABASE_POOL: z.coerce.number().int().min(2).max(500).default(10),
   /** Largest source, after decompression (default 4 GiB): 413 past it. */
   TRACEFLEET_MAX_NODE_BYTES: z.coerce.number().int().positive().default(4 * 2 ** 30),
   /** Largest decompressed / compressed ratio of a gzip upload (compression bombs): 413 past it. */

@@ -57,8 +57,11 @@ export function toHttpError(err: unknown): HttpError {
       return new HttpError(413, 'too_large', e.message ?? '', { file });
     case 'ModelLimitError':
       return new HttpError(422, 'too_complex', `capture is too complex to index: ${e.message ?? ''}`);
+    case 'StoreUnavailableError':
+      return new HttpError(503, 'database_unavailable', 'the database is unavailable; try again shortly', {}, { 'Retry-After': '5' });
   }
-  if (e.code === 'ENOSPC' || e.code === 'EDQUOT' || e.code === 'SQLITE_FULL') return new HttpError(507, 'disk_full', 'the server ran out of disk space while storing this upload; nothing stored before it was lost');
+  // ENOSPC/EDQUOT: the disk; SQLITE_FULL; PostgreSQL's 53100 disk_full.
+  if (e.code === 'ENOSPC' || e.code === 'EDQUOT' || e.code === 'SQLITE_FULL' || e.code === '53100') return new HttpError(507, 'disk_full', 'the server ran out of disk space while storing this upload; nothing stored before it was lost');
   if (isClientAbort(err)) return new HttpError(400, 'aborted', 'the upload was interrupted before it ended');
   return new HttpError(500, 'internal', 'internal error');
 }

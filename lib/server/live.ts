@@ -12,9 +12,48 @@ const MAX_KEPT = 200;
  * that ended lately. Route handlers publish; the capture page listens through server-sent
  * events (GET /api/captures/{id}/events). One per process (kept on globalThis for dev reloads).
  */
+/**
+ * Where events go when several replicas share a database (lib/server/live-pg.ts): published
+ * to every replica (this one included, which delivers them on receipt), with ingest states kept
+ * where any replica can read them.
+ */
+export interface LiveBus {
+  publish(captureId: string, event: LiveEvent): Promise<void>;
+  snapshot(captureId: string): Promise<IngestState[]>;
+}
+
 class LiveHub {
   private readonly listeners = new Map<string, Set<Listener>>();
   private readonly ingests = new Map<string, Map<string, IngestState>>();
+  private bus: LiveBus | null = null;
+
+  /** Sends every event through a shared bus from now on. */
+  attach(bus: LiveBus): void {
+    this.bus = bus;
+  }
+
+  /** An event the bus received (from any replica): to this replica's listeners. */
+  deliver(captureId: string, event: LiveEvent): void {
+    for (const l of this.listeners.get(captureId) ?? []) {
+      try {
+        l(event);
+      } catch {
+        // A listener whose connection is gone must not stop the others.
+      }
+    }
+  }
+
+  /** The snapshot a page gets when it connects: from the bus (every replica's ingests) when there is one. */
+  async currentSnapshot(captureId: string): Promise<IngestState[]> {
+    if (this.bus) {
+      try {
+        return await this.bus.snapshot(captureId);
+      } catch {
+        // The database is away: this replica's own view is better than nothing.
+      }
+    }
+    return this.snapshot(captureId);
+  }
 
   subscribe(captureId: string, listener: Listener): () => void {
     let set = this.listeners.get(captureId);
@@ -68,13 +107,9 @@ class LiveHub {
   }
 
   private emit(captureId: string, event: LiveEvent): void {
-    for (const l of this.listeners.get(captureId) ?? []) {
-      try {
-        l(event);
-      } catch {
-        // A listener whose connection is gone must not stop the others.
-      }
-    }
+    if (!this.bus) return this.deliver(captureId, event);
+    // Delivered here when it comes back from the bus; if it cannot be sent, here at least.
+    this.bus.publish(captureId, event).catch(() => this.deliver(captureId, event));
   }
 
   private prune(captureId: string): void {
@@ -124,7 +159,7 @@ export function liveEvents(captureId: string, signal: AbortSignal): Response {
       };
       signal.addEventListener('abort', () => cleanup(), { once: true });
       send('retry: 2000\n\n');
-      event({ type: 'snapshot', ingests: hub.snapshot(captureId) });
+      hub.currentSnapshot(captureId).then((ingests) => event({ type: 'snapshot', ingests }));
     },
     cancel() {
       cleanup();

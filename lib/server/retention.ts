@@ -1,6 +1,8 @@
 import { serverEnv } from './env';
 import { liveHub } from './live';
-import { getStore } from './store';
+import { PgJobRunner } from './jobs-pg';
+import { PgLiveBus } from './live-pg';
+import { getStore, sharedStore } from './store';
 
 const HOUR_MS = 3_600_000;
 
@@ -20,17 +22,21 @@ export async function applyRetention(now = Date.now()): Promise<number> {
 /** What the server says when it starts, and the hourly retention sweep. */
 export function startServerTasks(): void {
   const env = serverEnv();
-  // The store opens now, not at the first request: a folder another server holds is an error at start.
-  getStore().catch((err: unknown) => {
-    console.error(`tracefleet: cannot open the store: ${(err as Error).message}`);
-    process.exit(1);
-  });
+  if (env.TRACEFLEET_DATABASE_URL) {
+    void startSharedTasks(env.TRACEFLEET_DATABASE_URL);
+  } else {
+    // The store opens now, not at the first request: a folder another server holds is an error at start.
+    getStore().catch((err: unknown) => {
+      console.error(`tracefleet: cannot open the store: ${(err as Error).message}`);
+      process.exit(1);
+    });
+  }
   if (!env.TRACEFLEET_TOKEN) {
     console.warn('tracefleet: TRACEFLEET_TOKEN is not set: writes are open — anyone who can reach this server can create, upload to, rename and delete captures, and list them all.');
   } else {
     console.log('tracefleet: writes and the capture list need the server token (or a capture upload token for its own capture).');
   }
-  if (env.TRACEFLEET_RETENTION_DAYS) {
+  if (env.TRACEFLEET_RETENTION_DAYS && !env.TRACEFLEET_DATABASE_URL) {
     console.log(`tracefleet: captures older than ${env.TRACEFLEET_RETENTION_DAYS} days are deleted (checked hourly).`);
     const sweep = () =>
       applyRetention().then(
@@ -40,4 +46,39 @@ export function startServerTasks(): void {
     void sweep();
     setInterval(sweep, HOUR_MS).unref();
   }
+}
+
+/**
+ * On PostgreSQL: open the store (waiting for the database if it is not up yet: requests get 503
+ * meanwhile), then live events through the database, and background work as jobs any replica
+ * may claim (retention, hourly).
+ */
+async function startSharedTasks(url: string): Promise<void> {
+  const env = serverEnv();
+  let store = null;
+  for (let delay = 1000; !store; delay = Math.min(10_000, delay * 2)) {
+    store = await sharedStore().catch((err: unknown) => {
+      console.error(`tracefleet: cannot open the database yet (${(err as Error).message}); retrying`);
+      return null;
+    });
+    if (!store) await new Promise((r) => setTimeout(r, delay));
+  }
+  const bus = new PgLiveBus(store, url, (captureId, event) => liveHub().deliver(captureId, event));
+  liveHub().attach(bus);
+  bus.start();
+  console.log(`tracefleet: PostgreSQL store (schema ${store.schema}); replica ${bus.replica}: live events and jobs shared with every replica of this database.`);
+  const jobs = new PgJobRunner(store, bus.replica, {
+    retention: {
+      everyS: HOUR_MS / 1000,
+      run: async () => {
+        const n = await applyRetention();
+        if (n > 0) console.log(`tracefleet: retention deleted ${n} capture(s)`);
+      },
+    },
+  });
+  if (env.TRACEFLEET_RETENTION_DAYS) {
+    console.log(`tracefleet: captures older than ${env.TRACEFLEET_RETENTION_DAYS} days are deleted (checked hourly, by one replica).`);
+    await jobs.ensurePeriodic('retention').catch(() => undefined);
+  }
+  jobs.start();
 }

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -9,16 +8,8 @@ import { sourceKind } from '../api/sources';
 import { decodeProfile, encodeProfile } from '../profile/serialize';
 import { rawStream, rawWriter, writeAll, type RawEncoding } from './raw-file';
 import type { Profile } from '../profile/types';
-import { NotFoundError, type CaptureListItem, type CaptureRecord, type CaptureStore, type NodeSummary, type SourceSummary, type SourceUpload, type TokenRecord } from './types';
-
-/** 128 random bits, URL-safe: capture ids cannot be guessed. */
-export function newCaptureId(): string {
-  return randomBytes(16).toString('base64url');
-}
-
-function newVersion(): string {
-  return randomBytes(9).toString('base64url');
-}
+import { groupByNode, newCaptureId, newVersion, parseSummary, tokenOf, type TokenRow } from './records';
+import { NotFoundError, type CaptureListItem, type CaptureRecord, type CaptureStore, type SourceSummary, type SourceUpload, type TokenRecord } from './types';
 
 interface SourceRow {
   capture_id: string;
@@ -34,14 +25,6 @@ interface SourceRow {
   raw_bytes?: number | null;
 }
 
-interface TokenRow {
-  id: string;
-  capture_id: string;
-  secret_hash: string;
-  created_at: string;
-  expires_at: string;
-  revoked: number;
-}
 
 /** Schema version of the database; older ones are migrated when the store opens. */
 const SCHEMA_VERSION = 4;
@@ -371,35 +354,6 @@ export class DiskStore implements CaptureStore {
       }
     }
   }
-}
-
-/** Sources grouped into hosts, both in natural name order. */
-function groupByNode(sources: readonly SourceSummary[]): NodeSummary[] {
-  const byNode = new Map<string, SourceSummary[]>();
-  for (const s of sources) {
-    let list = byNode.get(s.node);
-    if (!list) byNode.set(s.node, (list = []));
-    list.push(s);
-  }
-  return [...byNode.entries()]
-    .sort(([a], [b]) => byNodeName(a, b))
-    .map(([name, list]) => {
-      list.sort((a, b) => byNodeName(a.name, b.name));
-      return { name, hostname: list.find((s) => s.hostname)?.hostname ?? null, sources: list };
-    });
-}
-
-function tokenOf(row: TokenRow): TokenRecord {
-  return { id: row.id, captureId: row.capture_id, createdAt: row.created_at, expiresAt: row.expires_at, revoked: row.revoked !== 0 };
-}
-
-/** Natural order: node-2 before node-10. */
-export function byNodeName(a: string, b: string): number {
-  return a.localeCompare(b, 'en', { numeric: true }) || (a < b ? -1 : a > b ? 1 : 0);
-}
-
-function parseSummary(row: SourceRow): SourceSummary {
-  return SourceSummarySchema.parse(JSON.parse(row.summary));
 }
 
 async function writeFileSynced(file: string, parts: readonly Uint8Array[]): Promise<void> {

@@ -18,13 +18,18 @@ const GZIP = [0x1f, 0x8b];
 
 export interface RawWriter {
   write(chunk: Uint8Array): Promise<void>;
-  /** Flushes and syncs the file (the caller closes it); how it was stored and how many bytes were sent. */
+  /** Flushes and syncs what was written (a file: the caller closes it); how it was stored and how many bytes were sent. */
   finish(): Promise<{ encoding: RawEncoding; bytes: number }>;
   /** Stops writing (the file is removed by the caller). */
   abort(): Promise<void>;
 }
 
 export function rawWriter(fh: FileHandle): RawWriter {
+  return rawWriterTo(() => fileSink(fh), () => fh.sync());
+}
+
+/** The same into any writable (a store's blob), `flush` making what was written durable. */
+export function rawWriterTo(target: () => Writable, flush: () => Promise<void>): RawWriter {
   let sink: Transform | null = null;
   let out: Writable | null = null;
   let encoding: RawEncoding = 'identity';
@@ -35,7 +40,7 @@ export function rawWriter(fh: FileHandle): RawWriter {
   const open = (first: Uint8Array) => {
     encoding = first[0] === GZIP[0] && first[1] === GZIP[1] ? 'identity' : 'br';
     const s = encoding === 'br' ? createBrotliCompress({ params: { [constants.BROTLI_PARAM_QUALITY]: 1 } }) : new PassThrough();
-    const o = fileSink(fh);
+    const o = target();
     s.pipe(o);
     done = finished(o);
     done.catch((err: unknown) => (failure = err));
@@ -72,7 +77,7 @@ export function rawWriter(fh: FileHandle): RawWriter {
       (sink as Transform).end();
       await done;
       if (failure) throw failure;
-      await fh.sync();
+      await flush();
       return { encoding, bytes };
     },
     abort: async () => {
