@@ -3,7 +3,8 @@
  * (these machines are shared and noisy; compare ratios, not absolute times).
  *
  *   TRACEFLEET_BENCH_MB=200   size of the generated perf script input (make-bench-input.sh)
- *   TRACEFLEET_BENCH_INGEST=0, TRACEFLEET_BENCH_UI=0   skip the end-to-end rows (bench/ingest.ts, bench/ui.ts)
+ *   TRACEFLEET_BENCH_INGEST=0, TRACEFLEET_BENCH_UI=0, TRACEFLEET_BENCH_PG=0   skip the end-to-end rows
+ *   (bench/ingest.ts, bench/ui.ts, bench/pg.ts: PostgreSQL at TRACEFLEET_TEST_DATABASE_URL)
  */
 import { execFileSync } from 'node:child_process';
 import { createReadStream, existsSync, mkdirSync, statSync, createWriteStream } from 'node:fs';
@@ -20,6 +21,7 @@ import { rankingBench } from './ranking';
 import { dropBench, monotonicInput } from './drop';
 import { ingestBench } from './ingest';
 import { ensureBuilt, uiBench } from './ui';
+import { pgBench } from './pg';
 
 const SIZE_MB = Number(process.env.TRACEFLEET_BENCH_MB ?? 200);
 const DIR = path.resolve(__dirname, '../.bench');
@@ -94,6 +96,10 @@ async function main(): Promise<void> {
   if (process.env.TRACEFLEET_BENCH_INGEST !== '0') {
     ensureBuilt();
     await ingestBench(row, input);
+  }
+  if (process.env.TRACEFLEET_BENCH_PG !== '0') {
+    ensureBuilt();
+    await pgBench(row, input);
   }
   if (process.env.TRACEFLEET_BENCH_UI !== '0') {
     ensureBuilt();

@@ -447,13 +447,15 @@ async function deleteBlobs(c: pg.PoolClient, rows: readonly { raw_blob: string; 
   await c.query('DELETE FROM blobs WHERE id = ANY($1)', [rows.flatMap((r) => [r.raw_blob, r.profile_blob])]);
 }
 
-/** A blob's rows in order, one query each. */
+/** Rows fetched per round trip when a whole blob is read (a profile). */
+const ROWS_PER_READ = 16;
+
+/** A blob's rows in order, ROWS_PER_READ at a time. */
 async function* chunksOf(c: pg.PoolClient, blob: string): AsyncGenerator<Uint8Array> {
-  for (let seq = 0; ; seq++) {
-    const { rows } = await c.query<{ data: Buffer }>('SELECT data FROM blob_chunks WHERE blob_id = $1 AND seq = $2', [blob, seq]);
-    const d = rows[0]?.data;
-    if (!d) return;
-    yield new Uint8Array(d.buffer, d.byteOffset, d.length);
+  for (let seq = 0; ; seq += ROWS_PER_READ) {
+    const { rows } = await c.query<{ data: Buffer }>('SELECT data FROM blob_chunks WHERE blob_id = $1 AND seq >= $2 AND seq < $3 ORDER BY seq', [blob, seq, seq + ROWS_PER_READ]);
+    for (const { data: d } of rows) yield new Uint8Array(d.buffer, d.byteOffset, d.length);
+    if (rows.length < ROWS_PER_READ) return;
   }
 }
 
