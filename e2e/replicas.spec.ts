@@ -8,7 +8,8 @@
 import { expect, test } from '@playwright/test';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { request as httpRequest } from 'node:http';
+import { createServer, request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 import { CreateCaptureResponse, FlameTree } from '../lib/api/schemas';
 import { corpus, startServer } from './helpers';
@@ -26,7 +27,7 @@ test.beforeEach(async () => {
   schema = `tf_e2e_${randomBytes(5).toString('hex')}`;
   // Both at once, on an empty schema: migrations must not collide.
   servers = await Promise.all(
-    PORTS.map((port) => startServer({ port, dataDir: `.e2e-data-replica-${port}`, env: { TRACEFLEET_DATABASE_URL: DATABASE_URL, TRACEFLEET_DATABASE_SCHEMA: schema } })),
+    PORTS.map((port) => startServer({ port, dataDir: `.e2e-data-replica-${port}`, env: { TRACEFLEET_DATABASE_URL: DATABASE_URL, TRACEFLEET_DATABASE_SCHEMA: schema, TRACEFLEET_FETCH_ALLOW_PRIVATE: '1' } })),
   );
 });
 
@@ -121,4 +122,27 @@ test('kill -9 of the replica that is ingesting: the previous version stays, and 
   expect(Date.now() - killedAt).toBeLessThan(30_000);
   expect(await (await fetch(url(B, `/api/captures/${id}/nodes/node-a/folded`))).text()).toBe(before);
   req.destroy();
+});
+
+test('a fetch-later job: 202 at once, run by a replica, and the host shows on the other', async () => {
+  const file = readFileSync(corpus('real/cluster1/node-c.perf.txt'));
+  const origin = createServer((_, res) => res.writeHead(200, { 'content-type': 'text/plain' }).end(file));
+  await new Promise<void>((r) => origin.listen(0, '127.0.0.1', () => r()));
+  try {
+    const id = await createCapture(B, 'fetch-later');
+    const res = await fetch(url(A, `/api/captures/${id}/nodes/node-c/fetch-later`), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ url: `http://127.0.0.1:${(origin.address() as AddressInfo).port}/node-c.perf.txt` }),
+    });
+    expect(res.status).toBe(202);
+    expect((await res.json()).job).toMatch(/^\d+$/);
+    await expect
+      .poll(async () => ((await (await fetch(url(B, `/api/captures/${id}`))).json()) as { nodes: { name: string; sources: { samples: number }[] }[] }).nodes[0]?.sources[0]?.samples, { timeout: 30_000 })
+      .toBeGreaterThan(0);
+    const folded = await (await fetch(url(B, `/api/captures/${id}/nodes/node-c/folded`))).text();
+    expect(folded.length).toBeGreaterThan(0);
+  } finally {
+    origin.close();
+  }
 });

@@ -20,6 +20,65 @@ export const SourceParams = z.object({ id: CaptureId, node: NodeName, source: So
 /** PUT …/nodes/{node}?arch=arm64: how to name raw syscall numbers when the capture does not say. */
 export const UploadQuery = z.object({ arch: z.enum(['x86_64', 'arm64', 'aarch64']).optional() });
 
+/**
+ * Pyroscope's `APP{label=value,…}` (the `name` of its push API): the application, whose
+ * capture is the one of that name, and labels, one of which names the host.
+ */
+export const PyroscopeName = z.codec(
+  z
+    .string()
+    .regex(
+      /^[A-Za-z0-9._:/-]{1,200}(\{(?:[A-Za-z0-9_.]{1,64}=[^,{}=]{0,256}(?:,[A-Za-z0-9_.]{1,64}=[^,{}=]{0,256})*)?\})?$/,
+      'name is APP or APP{label=value,…} (APP: 1-200 characters of A-Z a-z 0-9 . _ : / -)',
+    ),
+  z.object({ app: z.string(), labels: z.record(z.string(), z.string()) }),
+  {
+    decode: (s) => {
+      const brace = s.indexOf('{');
+      if (brace < 0) return { app: s, labels: {} };
+      const pairs = s.slice(brace + 1, -1).split(',').filter(Boolean).map((p) => p.split('=') as [string, string]);
+      return { app: s.slice(0, brace), labels: Object.fromEntries(pairs.map(([k, v]) => [k, v.trim()])) };
+    },
+    encode: ({ app, labels }) => {
+      const pairs = Object.entries(labels).map(([k, v]) => `${k}=${v}`);
+      return pairs.length > 0 ? `${app}{${pairs.join(',')}}` : app;
+    },
+  },
+);
+
+/** Unix seconds (Pyroscope's from and until), fractions allowed. */
+const UnixSeconds = z.coerce.number().nonnegative().max(1e11);
+
+/**
+ * POST /api/ingest: Pyroscope's push API. One push is the stacks of the window [from, until]
+ * (default: the 10 s before now), folded lines or a pprof (raw, or the `profile` field of a
+ * multipart form). sampleRate, spyName, units and aggregationType, which Pyroscope's clients
+ * send, are accepted and not used: the stacks' counts are kept as they come.
+ */
+export const IngestQuery = z.object({
+  name: PyroscopeName,
+  from: UnixSeconds.optional(),
+  until: UnixSeconds.optional(),
+  format: z.enum(['folded', 'pprof']).default('folded'),
+  sampleRate: z.string().max(32).optional(),
+  spyName: z.string().max(128).optional(),
+  units: z.string().max(64).optional(),
+  aggregationType: z.string().max(32).optional(),
+});
+
+/** What a push did: the capture and host it went to, the stacks its source now holds, and the span of every push. */
+export const IngestAnswer = z.object({
+  id: CaptureId,
+  url: z.string(),
+  node: NodeName,
+  source: SourceName,
+  stacks: z.number().int().nonnegative(),
+  /** Lines of this push that were not `stack count` (dropped). */
+  skipped: z.number().int().nonnegative(),
+  startNs: z.number(),
+  endNs: z.number(),
+});
+
 /** POST …/nodes/{node}/fetch {"url"}: the server downloads the capture. */
 export const FetchBody = z
   .object({
@@ -34,6 +93,9 @@ export const FetchBody = z
   })
   .strict();
 
+/** POST …/fetch-later: the job that downloads the URL (its progress: the capture's live events). */
+export const FetchJobAnswer = z.object({ job: z.string() });
+
 export const CreateCaptureBody = z.object({ name: z.string().trim().max(200).optional() }).strict();
 
 /** A token that lets its bearer write to one capture only (what the agent on each host carries). */
@@ -45,10 +107,11 @@ export const EventSummary = z.object({ name: z.string(), samples: z.number().int
 
 /**
  * What a source holds, as its parser detected it: CPU samples (`perf`: perf script of clock or
- * hardware events, `folded`), tracepoints (`perf-tracepoints`), tracefs text (`ftrace`,
- * `trace-cmd`) or syscalls (`strace`). A source uploaded without a name is named after its kind.
+ * hardware events, `folded`; other profilers' `pprof` and `speedscope` files), tracepoints
+ * (`perf-tracepoints`), tracefs text (`ftrace`, `trace-cmd`) or syscalls (`strace`). A source
+ * uploaded without a name is named after its kind.
  */
-export const SOURCE_KINDS = ['perf', 'perf-tracepoints', 'ftrace', 'trace-cmd', 'strace', 'folded'] as const;
+export const SOURCE_KINDS = ['perf', 'perf-tracepoints', 'ftrace', 'trace-cmd', 'strace', 'folded', 'pprof', 'speedscope'] as const;
 export const SourceKind = z.enum(SOURCE_KINDS);
 export type SourceKind = z.infer<typeof SourceKind>;
 

@@ -125,6 +125,17 @@ export async function fetchSource(p: NodeParams, body: z.output<typeof FetchBody
   }
 }
 
+/**
+ * POST …/nodes/{node}/fetch-later: the same download as a background job (202 at once): on
+ * PostgreSQL any replica takes it, and another one when that replica dies; its progress and
+ * failures show in the capture's live events.
+ */
+export async function fetchLater(p: NodeParams, body: z.output<typeof FetchBody>): Promise<ResponseOf<typeof endpoints.fetchLater>> {
+  await getCapture(p.id);
+  const { enqueue } = await import('./jobs');
+  return { job: await enqueue('fetch', { ...body, captureId: p.id, node: p.node }) };
+}
+
 export async function listTokens(p: Params): Promise<ResponseOf<typeof endpoints.tokens>> {
   await getCapture(p.id);
   return { tokens: (await (await getStore()).listTokens(p.id)).map(({ id, createdAt, expiresAt, revoked }) => ({ id, createdAt, expiresAt, revoked })) };

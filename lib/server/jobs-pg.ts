@@ -12,6 +12,8 @@ export interface JobKind {
   /** For a periodic job, seconds until it runs again; undefined: done once it succeeded. */
   everyS?: number;
   retryS?: number;
+  /** Tries of a one-off job before it is given up (its last error kept); default 3. */
+  maxAttempts?: number;
 }
 
 const LEASE_S = 60;
@@ -27,9 +29,16 @@ export class PgJobRunner {
     private readonly kinds: Record<string, JobKind>,
   ) {}
 
-  /** Ensures a periodic job exists (one row for every replica). */
-  async ensurePeriodic(kind: string): Promise<void> {
-    await this.store.q('INSERT INTO jobs (kind, singleton) VALUES ($1, $1) ON CONFLICT (singleton) DO NOTHING', [kind]);
+  /** Ensures a job exists once for every replica (a periodic one, or a one-off named by `singleton`). */
+  async ensure(kind: string, singleton = kind): Promise<void> {
+    await this.store.q('INSERT INTO jobs (kind, singleton) VALUES ($1, $2) ON CONFLICT (singleton) DO NOTHING', [kind, singleton]);
+  }
+
+  /** Adds a one-off job and starts looking for work at once (here; other replicas at their next poll). */
+  async enqueue(kind: string, payload: unknown): Promise<string> {
+    const { rows } = await this.store.q<{ id: string }>('INSERT INTO jobs (kind, payload) VALUES ($1, $2) RETURNING id', [kind, JSON.stringify(payload)]);
+    void this.tick();
+    return (rows[0] as { id: string }).id;
   }
 
   start(): void {
@@ -61,18 +70,18 @@ export class PgJobRunner {
     }
   }
 
-  private async claim(): Promise<{ id: string; kind: string; payload: unknown } | null> {
-    const { rows } = await this.store.q<{ id: string; kind: string; payload: unknown }>(
+  private async claim(): Promise<{ id: string; kind: string; payload: unknown; attempts: number } | null> {
+    const { rows } = await this.store.q<{ id: string; kind: string; payload: unknown; attempts: number }>(
       `UPDATE jobs SET locked_by = $1, locked_until = now() + make_interval(secs => $2), attempts = attempts + 1
        WHERE id = (SELECT id FROM jobs WHERE done_at IS NULL AND run_at <= now() AND (locked_until IS NULL OR locked_until < now()) AND kind = ANY($3)
                    ORDER BY run_at FOR UPDATE SKIP LOCKED LIMIT 1)
-       RETURNING id, kind, payload`,
+       RETURNING id, kind, payload, attempts`,
       [this.replica, LEASE_S, Object.keys(this.kinds)],
     );
     return rows[0] ?? null;
   }
 
-  private async runOne(job: { id: string; kind: string; payload: unknown }): Promise<void> {
+  private async runOne(job: { id: string; kind: string; payload: unknown; attempts: number }): Promise<void> {
     const kind = this.kinds[job.kind] as JobKind;
     // Renew the lease while working, so nobody else takes a long job.
     const renew = setInterval(() => void this.store.q('UPDATE jobs SET locked_until = now() + make_interval(secs => $2) WHERE id = $1 AND locked_by = $3', [job.id, LEASE_S, this.replica]).catch(() => undefined), (LEASE_S / 3) * 1000);
@@ -84,7 +93,12 @@ export class PgJobRunner {
         await this.store.q('UPDATE jobs SET done_at = now(), locked_by = NULL, locked_until = NULL WHERE id = $1', [job.id]);
       }
     } catch (err) {
-      await this.store.q('UPDATE jobs SET run_at = now() + make_interval(secs => $2), locked_by = NULL, locked_until = NULL, last_error = $3 WHERE id = $1', [job.id, kind.retryS ?? 60, String((err as Error)?.message ?? err).slice(0, 2000)]);
+      const message = String((err as Error)?.message ?? err).slice(0, 2000);
+      const givenUp = kind.everyS === undefined && job.attempts >= (kind.maxAttempts ?? 3);
+      await this.store.q(
+        `UPDATE jobs SET run_at = now() + make_interval(secs => $2), locked_by = NULL, locked_until = NULL, last_error = $3, done_at = CASE WHEN $4 THEN now() END WHERE id = $1`,
+        [job.id, kind.retryS ?? 60, message, givenUp],
+      );
     } finally {
       clearInterval(renew);
     }

@@ -61,7 +61,7 @@ async function loadProfile(captureId: string, node: string, summary: SourceSumma
 }
 
 /** Made under older rules for syscall rows and CPU slices (DERIVATION_RULES), and holds some. */
-function stale(profile: Profile): boolean {
+export function stale(profile: Profile): boolean {
   return profile.meta.rules !== DERIVATION_RULES && (profile.syscalls.length > 0 || profile.sched.length > 0);
 }
 
@@ -69,7 +69,7 @@ function stale(profile: Profile): boolean {
  * A stored profile made under older rules, parsed again from its raw capture so that every view
  * shows what the rules say today (kept in the cache, not written back: the upload stays as it was).
  */
-async function rederive(captureId: string, node: string, summary: SourceSummary, old: Profile): Promise<Profile> {
+export async function rederive(captureId: string, node: string, summary: SourceSummary, old: Profile): Promise<Profile> {
   const raw = await (await getStore()).openRaw(captureId, node, summary.name);
   if (!raw) throw new NotFoundError(`source ${summary.name} of node ${node}`);
   const { profile } = await parseCapture(raw.stream, {

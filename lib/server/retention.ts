@@ -51,7 +51,7 @@ export function startServerTasks(): void {
 /**
  * On PostgreSQL: open the store (waiting for the database if it is not up yet: requests get 503
  * meanwhile), then live events through the database, and background work as jobs any replica
- * may claim (retention, hourly).
+ * may claim (retention hourly, the reparse after an upgrade, server-side fetches).
  */
 async function startSharedTasks(url: string): Promise<void> {
   const env = serverEnv();
@@ -67,18 +67,13 @@ async function startSharedTasks(url: string): Promise<void> {
   liveHub().attach(bus);
   bus.start();
   console.log(`tracefleet: PostgreSQL store (schema ${store.schema}); replica ${bus.replica}: live events and jobs shared with every replica of this database.`);
-  const jobs = new PgJobRunner(store, bus.replica, {
-    retention: {
-      everyS: HOUR_MS / 1000,
-      run: async () => {
-        const n = await applyRetention();
-        if (n > 0) console.log(`tracefleet: retention deleted ${n} capture(s)`);
-      },
-    },
-  });
+  const { JOB_KINDS, REPARSE_JOB, setJobRunner } = await import('./jobs');
+  const jobs = new PgJobRunner(store, bus.replica, JOB_KINDS);
+  setJobRunner(jobs);
   if (env.TRACEFLEET_RETENTION_DAYS) {
     console.log(`tracefleet: captures older than ${env.TRACEFLEET_RETENTION_DAYS} days are deleted (checked hourly, by one replica).`);
-    await jobs.ensurePeriodic('retention').catch(() => undefined);
+    await jobs.ensure('retention').catch(() => undefined);
   }
+  await jobs.ensure('reparse', REPARSE_JOB).catch(() => undefined);
   jobs.start();
 }

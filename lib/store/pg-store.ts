@@ -329,6 +329,45 @@ export class PgStore implements CaptureStore {
     });
   }
 
+  /** Every source by its keys and version (for background passes over all of them), oldest capture first. */
+  async allSources(): Promise<{ captureId: string; node: string; name: string; version: string }[]> {
+    const { rows } = await this.q<{ capture_id: string; node: string; name: string; version: string }>(
+      'SELECT s.capture_id, s.node, s.name, s.version FROM sources s JOIN captures c ON c.id = s.capture_id ORDER BY c.created_at, s.node, s.name',
+    );
+    return rows.map((r) => ({ captureId: r.capture_id, node: r.node, name: r.name, version: r.version }));
+  }
+
+  /**
+   * Replaces the stored profile of a source version (parsed again under newer rules); the raw
+   * upload and the version stay. False when the source is gone or was replaced meanwhile.
+   */
+  async rewriteProfile(captureId: string, node: string, source: string, version: string, profile: Profile): Promise<boolean> {
+    const blob = await this.newBlob();
+    await blob.writeAll(encodeProfile(profile));
+    await blob.finish();
+    try {
+      return await this.tx(async (c) => {
+        const { rows } = await c.query<{ profile_blob: string; raw_blob: string }>(
+          'SELECT profile_blob, raw_blob FROM sources WHERE capture_id = $1 AND node = $2 AND name = $3 AND version = $4 FOR UPDATE',
+          [captureId, node, source, version],
+        );
+        const old = rows[0];
+        if (!old) throw new NotFoundError('source version');
+        await c.query(
+          `UPDATE sources SET profile_blob = $5, stored_bytes = (SELECT bytes FROM blobs WHERE id = raw_blob) + $6 WHERE capture_id = $1 AND node = $2 AND name = $3 AND version = $4`,
+          [captureId, node, source, version, blob.id, blob.bytes],
+        );
+        await c.query('UPDATE blobs SET committed = TRUE WHERE id = $1', [blob.id]);
+        await c.query('DELETE FROM blobs WHERE id = $1', [old.profile_blob]);
+        return true;
+      });
+    } catch (err) {
+      await this.dropBlobs([blob.id]);
+      if ((err as Error).name === 'NotFoundError') return false;
+      throw err;
+    }
+  }
+
   async addToken(token: TokenRecord, secretHash: string): Promise<void> {
     await this.q('INSERT INTO tokens (id, capture_id, secret_hash, created_at, expires_at, revoked) VALUES ($1, $2, $3, $4, $5, $6)', [
       token.id,
