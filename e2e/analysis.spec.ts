@@ -143,4 +143,17 @@ test('time-ordered flame chart, keys, and a zoomed frame as a transform', async 
   await expect(page).not.toHaveURL(/z\.node-d=/);
   await expect(card(page, 'node-a')).toContainText('No samples');
   await expect(card(page, 'node-d').locator('g.frame[name="hotspot-filter"]').first()).toBeAttached();
+
+  // The page follows the OS's dark setting; frames keep their light fills and dark labels.
+  const luminance = (rgb: string) => {
+    const [r, g, b] = (rgb.match(/\d+/g) ?? []).map(Number) as [number, number, number];
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  };
+  const bg = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  expect(luminance(await bg())).toBeGreaterThan(200);
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await expect.poll(async () => luminance(await bg())).toBeLessThan(40);
+  const fill = (await card(page, 'node-d').locator('g.frame[name="hotspot-filter"] rect').first().getAttribute('fill')) as string;
+  expect(fill).toMatch(/^hsl\(/);
+  expect(Number(/, (\d+)%\)$/.exec(fill)?.[1])).toBeGreaterThan(50);
 });
