@@ -56,6 +56,8 @@ import {
   Timeline,
   TimelineQuery,
   UploadQuery,
+  IngestAnswer,
+  IngestQuery,
 } from './schemas';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -127,6 +129,9 @@ export const endpoints = {
   clusterSchedLatency: E({ method: 'GET', access: 'open', path: '/api/captures/[id]/schedlat', params: CaptureParams, query: SchedQuery, response: ClusterSchedLatency }),
   ranking: E({ method: 'GET', access: 'open', path: '/api/captures/[id]/ranking', params: CaptureParams, query: CompareQuery, response: Ranking }),
   merged: E({ method: 'GET', access: 'open', path: '/api/captures/[id]/flamegraph', params: CaptureParams, query: MergedQuery, response: MergedFlame }),
+  // Pyroscope's push API: the capture is found by the app's name (made when absent), so
+  // creating one needs the server's token, as POST /api/captures does.
+  ingest: E({ method: 'POST', access: 'server', path: '/api/ingest', params: NoParams, query: IngestQuery, body: 'stream', response: IngestAnswer }),
   // The agent each host pipes into sh (README "Capture a cluster").
   agent: E({ method: 'GET', access: 'open', path: '/agent.sh', params: NoParams, response: 'text' }),
 } as const;

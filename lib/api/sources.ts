@@ -20,6 +20,8 @@ export function sourceKind(format: string, events: readonly string[]): SourceKin
     case 'ftrace':
     case 'trace-cmd':
     case 'folded':
+    case 'pprof':
+    case 'speedscope':
       return format;
     default:
       return events.length > 0 && events.every(isTracepoint) ? 'perf-tracepoints' : 'perf';
@@ -31,7 +33,7 @@ export type SourceRole = 'stacks' | 'syscalls' | 'sched';
 
 /** Kinds in order of preference for each role: CPU profiles for stacks, strace before tracepoints for syscalls. */
 export const PREFERRED: Record<SourceRole, readonly SourceKind[]> = {
-  stacks: ['perf', 'folded', 'perf-tracepoints', 'ftrace', 'trace-cmd', 'strace'],
+  stacks: ['perf', 'folded', 'pprof', 'speedscope', 'perf-tracepoints', 'ftrace', 'trace-cmd', 'strace'],
   syscalls: ['strace', 'perf-tracepoints', 'ftrace', 'trace-cmd', 'perf'],
   // Tracefs text records wakeups (latency from wakeup); perf tracepoint captures often do not.
   sched: ['trace-cmd', 'ftrace', 'perf-tracepoints', 'perf'],

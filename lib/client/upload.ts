@@ -53,6 +53,9 @@ const FOLDED_LINE = /^\S.*;.*\s\d+(\.\d+)?$/;
  * to name its source before it is sent (the server detects the kind itself; this only names).
  */
 export function guessKind(head: string): SourceKind {
+  if (/^\s*\{/.test(head) && head.includes('https://www.speedscope.app/file-format-schema.json')) return 'speedscope';
+  // Control characters no capture prints: binary, and pprof is the binary format the server reads.
+  if (/[\u0000-\u0008\u000e-\u001a\u001c-\u001f]/.test(head)) return 'pprof';
   if (/^# tracer:/m.test(head)) return 'ftrace';
   if (/^(cpus=\d+|version = \d+|\s*CPU \d+ is empty)\s*$/m.test(head)) return 'trace-cmd';
   const lines = head.split('\n').filter((l) => l.trim() && !l.startsWith('#')).slice(0, 200);

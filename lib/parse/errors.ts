@@ -17,7 +17,7 @@ export class UnknownFormatError extends Error {
     readonly firstLine: string,
   ) {
     super(
-      `${file}: not a supported capture format (perf script, ftrace/trace-cmd text, strace, folded stacks); it starts with ${JSON.stringify(firstLine.slice(0, 80))}`,
+      `${file}: not a supported capture format (perf script, ftrace/trace-cmd text, strace, folded stacks, pprof, speedscope JSON); it starts with ${JSON.stringify(firstLine.slice(0, 80))}`,
     );
     this.name = 'UnknownFormatError';
   }

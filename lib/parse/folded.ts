@@ -3,7 +3,8 @@ import { detach } from '../util/intern';
 import { BoundedCache } from './cache';
 import { lineSink, type CaptureFormat, type LineSink, type ParseContext, type Sniff } from './format';
 
-const FOLDED = /^(.*\S)\s+(\d+(?:\.\d+)?)$/;
+/** A folded line: the stack, then its count. */
+export const FOLDED = /^(.*\S)\s+(\d+(?:\.\d+)?)$/;
 /** Deeper stacks keep their root side (the first frames of the line); the rest is counted and dropped. */
 export const MAX_FOLDED_DEPTH = 1024;
 

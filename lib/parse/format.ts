@@ -22,7 +22,15 @@ export interface LineSink {
 export interface ParseContext {
   /** Name used in error messages (the uploaded file or node name). */
   readonly file: string;
+  /** Most bytes a format read as one document (speedscope's JSON, pprof) may hold (default MAX_DOCUMENT_BYTES). */
+  readonly maxDocumentBytes?: number;
 }
+
+/**
+ * Decompressed bytes a whole-document format may gather before decoding: such files cannot be
+ * parsed a chunk at a time, so they are held whole (TRACEFLEET_MAX_DOCUMENT_BYTES on the server).
+ */
+export const MAX_DOCUMENT_BYTES = 256 * 1024 * 1024;
 
 export interface CaptureFormat {
   readonly id: string;
@@ -30,6 +38,18 @@ export interface CaptureFormat {
   /** Looks only at the first page of (decompressed) lines. */
   sniff(firstLines: readonly string[]): Sniff;
   createParser(builder: ProfileBuilder, ctx: ParseContext): TextSink;
+}
+
+/**
+ * A binary format (pprof): recognised from the first bytes after decompression, and decoded
+ * whole once every byte has arrived.
+ */
+export interface BinaryFormat {
+  readonly id: string;
+  readonly label: string;
+  /** Looks only at `head`, the first bytes of the input (`whole`: all of it). */
+  sniffBytes(head: Uint8Array, whole: boolean): Sniff;
+  decode(bytes: Uint8Array, builder: ProfileBuilder, ctx: ParseContext): void;
 }
 
 /** Adapts a line parser to the chunk interface. */

@@ -66,7 +66,7 @@ export async function* iterate(source: ByteSource): AsyncGenerator<Uint8Array> {
   }
 }
 
-function concat(parts: readonly Uint8Array[], length: number): Uint8Array {
+export function concat(parts: readonly Uint8Array[], length: number): Uint8Array {
   if (parts.length === 1) return parts[0] as Uint8Array;
   const out = new Uint8Array(length);
   let o = 0;
@@ -81,7 +81,7 @@ function concat(parts: readonly Uint8Array[], length: number): Uint8Array {
  * Bytes → decompressed bytes: gzip is detected by its magic number in the first two bytes,
  * never by file name. Counts bytes in and out and enforces the size cap.
  */
-async function* decompressed(source: ByteSource, opts: ReadOptions, stats: ReadStats): AsyncGenerator<Uint8Array> {
+export async function* decompressed(source: ByteSource, opts: ReadOptions, stats: ReadStats): AsyncGenerator<Uint8Array> {
   const input = iterate(source);
   const head: Uint8Array[] = [];
   let headLen = 0;
@@ -151,14 +151,19 @@ function decode(bytes: Uint8Array): string {
  * at a newline byte, so a UTF-8 sequence is never split. Invalid UTF-8 becomes U+FFFD rather
  * than an error: capture text is whatever the tool printed.
  */
-export async function* textChunks(source: ByteSource, opts: ReadOptions, stats: ReadStats): AsyncGenerator<string> {
+export function textChunks(source: ByteSource, opts: ReadOptions, stats: ReadStats): AsyncGenerator<string> {
+  return textOf(decompressed(source, opts, stats), opts);
+}
+
+/** Decompressed bytes → text chunks ending at line boundaries (textChunks after `decompressed`). */
+export async function* textOf(input: AsyncIterable<Uint8Array>, opts: ReadOptions): AsyncGenerator<string> {
   const chunkBytes = Math.max(1, opts.chunkBytes ?? CHUNK_BYTES);
   let parts: Uint8Array[] = [];
   let pending = 0;
   // Offset in the pending bytes just past their last newline (0: none). Each piece is searched
   // once, so gathering stays linear however small the pieces are.
   let cut = 0;
-  for await (const bytes of decompressed(source, opts, stats)) {
+  for await (const bytes of input) {
     if (bytes.length === 0) continue;
     const nl = bytes.lastIndexOf(10);
     if (nl >= 0) cut = pending + nl + 1;

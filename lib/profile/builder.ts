@@ -12,7 +12,7 @@ const FRAME_KEY_SPACE = 0x1000000;
 const MAX_STACK_NODES = 2 ** 30;
 
 export type MetaFields = {
-  -readonly [K in 'hostname' | 'cmdline' | 'capturedOn' | 'perfVersion' | 'osRelease' | 'arch' | 'nrcpusOnline']?: ProfileMeta[K];
+  -readonly [K in 'hostname' | 'cmdline' | 'capturedOn' | 'perfVersion' | 'osRelease' | 'arch' | 'nrcpusOnline' | 'untimed']?: ProfileMeta[K];
 };
 
 /** Thrown when a capture exceeds what the model can index, or a configured limit (a clear 4xx, not a crash). */

@@ -37,6 +37,9 @@ export function processName(profile: Profile, thread: number, opts: NamingOption
   return name.replaceAll(' ', '_');
 }
 
+/** Formats whose frame names are printed as they are (perf's naming rules are for perf's symbols). */
+const FINAL_NAMES: ReadonlySet<string> = new Set(['folded', 'pprof', 'speedscope']);
+
 /**
  * The names one frame contributes to a folded stack, as stackcollapse-perf.pl derives them:
  * `a->b` inline chains split, `[unknown]` replaced by the module's file name, arguments and
@@ -46,8 +49,9 @@ export function frameNames(profile: Profile, frame: number, isJava: boolean, opt
   const { strings, frames } = profile;
   const raw = strings[frames.symbol[frame] as number] as string;
   const mod = strings[frames.module[frame] as number] as string;
-  if (profile.meta.format === 'folded') {
-    // Already collapsed by another tool: names are final; only the annotations apply.
+  if (FINAL_NAMES.has(profile.meta.format)) {
+    // Already collapsed by another tool, or another profiler's function names: names are
+    // final; only the annotations apply.
     const kind = frames.kind[frame] as number;
     return [raw + (opts.kernel && kind === FrameKindCode.kernel ? '_[k]' : opts.jit && kind === FrameKindCode.jit ? '_[j]' : '')];
   }

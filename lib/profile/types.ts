@@ -219,6 +219,11 @@ export interface ProfileMeta {
   /** Event names from the `--header` block. */
   readonly headerEvents: readonly string[];
   /**
+   * The samples carry no time of their own (pprof, speedscope without a time unit): they all
+   * sit at the capture's start, so time ranges and timelines say nothing about them.
+   */
+  readonly untimed?: boolean;
+  /**
    * Source-clock time of relative 0 (seconds since boot for perf/ftrace, Unix epoch for strace),
    * split into whole seconds and nanoseconds so epoch times stay exact.
    */

@@ -22,6 +22,8 @@ const Env = z.object({
   TRACEFLEET_MAX_NODE_BYTES: z.coerce.number().int().positive().default(4 * 2 ** 30),
   /** Largest decompressed / compressed ratio of a gzip upload (compression bombs): 413 past it. */
   TRACEFLEET_MAX_GZIP_RATIO: z.coerce.number().positive().default(200),
+  /** Largest source of a format read whole (pprof, speedscope JSON), after decompression (default 256 MiB): 413 past it. */
+  TRACEFLEET_MAX_DOCUMENT_BYTES: z.coerce.number().int().positive().default(256 * 2 ** 20),
   /** Most records (samples, syscalls, context switches) in one source: 422 past it. */
   TRACEFLEET_MAX_RECORDS: z.coerce.number().int().positive().default(25_000_000),
   /** Most distinct frames in one source: 422 past it. */

@@ -45,16 +45,24 @@ function canceller(body: ByteSource): () => void {
 /**
  * Streams a request body into the store (raw bytes) and the parser at once, then commits the
  * source atomically. Without a source name, the source is named after the kind its parser
- * detected (`perf`, `perf-tracepoints`, `ftrace`, `trace-cmd`, `strace`, `folded`), so a
- * re-upload of the same kind replaces it. On any failure the upload is discarded and the host
- * keeps what it had. Progress is published to the capture's live events.
+ * detected (`perf`, `perf-tracepoints`, `ftrace`, `trace-cmd`, `strace`, `folded`, `pprof`,
+ * `speedscope`), so a re-upload of the same kind replaces it. On any failure the upload is
+ * discarded and the host keeps what it had. Progress is published to the capture's live events.
  */
 export async function ingestSource(
   captureId: string,
   node: string,
   source: string | null,
   body: ByteSource | null,
-  opts: { fileName?: string; arch?: string; client?: string } = {},
+  opts: {
+    fileName?: string;
+    arch?: string;
+    client?: string;
+    /** The source's time span (Unix epoch ns) when the upload says it and its records do not (Pyroscope pushes). */
+    span?: { startNs: number; endNs: number };
+    /** Parse as this text format (its id) instead of sniffing. */
+    format?: string;
+  } = {},
 ): Promise<SourceSummary> {
   if (!body) throw new HttpError(400, 'empty_body', 'send the capture as the request body');
   const env = serverEnv();
@@ -68,7 +76,7 @@ export async function ingestSource(
     throw err;
   });
   const live = liveHub().begin(captureId, node, source);
-  const job = startParseJob({ file: opts.fileName ?? node, arch: opts.arch, maxBytes: env.TRACEFLEET_MAX_NODE_BYTES, maxRatio: env.TRACEFLEET_MAX_GZIP_RATIO, limits: modelLimits() });
+  const job = startParseJob({ file: opts.fileName ?? node, arch: opts.arch, maxBytes: env.TRACEFLEET_MAX_NODE_BYTES, maxRatio: env.TRACEFLEET_MAX_GZIP_RATIO, maxDocumentBytes: env.TRACEFLEET_MAX_DOCUMENT_BYTES, limits: modelLimits(), format: opts.format });
   try {
     const bytes = withDeadlines(body, canceller(body), {
       maxBytes: quota - used,
@@ -127,9 +135,9 @@ export async function ingestSource(
       slices: info.slices,
       runq: info.runq,
       events: info.events,
-      startNs,
-      endNs: startNs + meta.durationNs,
-      clock: meta.clock.kind,
+      startNs: opts.span?.startNs ?? startNs,
+      endNs: opts.span?.endNs ?? startNs + meta.durationNs,
+      clock: opts.span ? 'epoch' : meta.clock.kind,
       hostname: meta.hostname ?? null,
       capturedOn: meta.capturedOn ?? null,
       warnings: meta.warningCount,

@@ -2,7 +2,7 @@
  * Parsing one uploaded source, wherever it runs (an ingest worker, or the server process when
  * there are no workers): bytes in, the encoded profile and what the source summary needs out.
  */
-import { parseCapture } from '../parse';
+import { FORMATS, parseCapture } from '../parse';
 import type { ModelLimits } from '../profile/builder';
 import { recordCount, recordedEvents } from '../profile/select';
 import { encodeProfile } from '../profile/serialize';
@@ -13,6 +13,10 @@ export interface ParseJobOptions {
   readonly arch?: string;
   readonly maxBytes: number;
   readonly maxRatio: number;
+  /** Cap of the formats read whole (pprof, speedscope). */
+  readonly maxDocumentBytes: number;
+  /** Parse as this text format (its id) instead of sniffing. */
+  readonly format?: string;
   readonly limits: ModelLimits;
 }
 
@@ -39,7 +43,15 @@ export interface ParseJobResult {
 }
 
 export async function parseSource(bytes: AsyncIterable<Uint8Array>, opts: ParseJobOptions): Promise<ParseJobResult> {
-  const { profile, format, stats } = await parseCapture(bytes, { file: opts.file, arch: opts.arch, maxBytes: opts.maxBytes, maxRatio: opts.maxRatio, limits: opts.limits });
+  const { profile, format, stats } = await parseCapture(bytes, {
+    file: opts.file,
+    arch: opts.arch,
+    maxBytes: opts.maxBytes,
+    maxRatio: opts.maxRatio,
+    maxDocumentBytes: opts.maxDocumentBytes,
+    limits: opts.limits,
+    format: FORMATS.find((f) => f.id === opts.format),
+  });
   const info: ParsedSource = {
     format: format.id,
     gzip: stats.gzip,
