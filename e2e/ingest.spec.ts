@@ -2,7 +2,10 @@ import { gzipSync } from 'node:zlib';
 import { expect, test, type APIRequestContext, type APIResponse } from '@playwright/test';
 import { Function as Fn, Line, Location, Mapping, Profile as PprofProfile, Sample, StringTable, ValueType } from 'pprof-format';
 import { Capture, CaptureList, ErrorBody, IngestAnswer } from '../lib/api/schemas';
-import { startServer } from './helpers';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { CLUSTER1, createCapture, dropFiles, putNode, startServer } from './helpers';
 
 const lines = (s: string) => s.split('\n').filter((l) => l.length > 0);
 const OCTETS = { 'content-type': 'application/octet-stream' };
@@ -109,4 +112,30 @@ test('with TRACEFLEET_TOKEN, pushes need the server token, and a multipart pprof
   } finally {
     await server.stop();
   }
+});
+
+test('pprof and speedscope files dropped on the start page become hosts; time views say a pprof has no times', async ({ page, request }) => {
+  // Files other tools wrote: a Go-like pprof, and the speedscope export of a cluster1 host.
+  const donor = await createCapture(request, 'donor');
+  expect((await putNode(request, donor, 'node-d', readFileSync(CLUSTER1[3] as string))).status()).toBe(201);
+  const speedscope = await (await request.get(`/api/captures/${donor}/nodes/node-d/export?format=speedscope`)).body();
+  const dir = mkdtempSync(path.join(tmpdir(), 'tracefleet-drop-'));
+  const files = [path.join(dir, 'checkout.pb.gz'), path.join(dir, 'node-d.speedscope.json')];
+  writeFileSync(files[0] as string, cpuProfile());
+  writeFileSync(files[1] as string, speedscope);
+  await page.goto('/');
+  await dropFiles(page, '[data-testid=drop-zone]', files);
+  await expect(page.getByTestId('upload-row')).toHaveCount(2);
+  await page.getByTestId('upload-button').click();
+  await page.waitForURL(/\/c\/[A-Za-z0-9_-]{22}/);
+  const id = new URL(page.url()).pathname.split('/').pop() as string;
+  await expect.poll(async () => Capture.parse(await (await request.get(`/api/captures/${id}`)).json()).nodes.flatMap((n) => n.sources.map((x) => x.format)).sort()).toEqual(['pprof', 'speedscope']);
+  const capture = Capture.parse(await (await request.get(`/api/captures/${id}`)).json());
+  const host = (format: string) => capture.nodes.find((n) => n.sources.some((x) => x.format === format))?.name as string;
+  // The speedscope file gives back node-d's folded lines.
+  const back = await (await request.get(`/api/captures/${id}/nodes/${host('speedscope')}/folded`)).text();
+  expect(back).toBe(await (await request.get(`/api/captures/${donor}/nodes/node-d/folded`)).text());
+  await expect(page.locator(`[data-testid=node-card][data-node="${host('pprof')}"] g.frame[name="main.handle"]`).first()).toBeAttached();
+  await page.goto(`/c/${id}?view=timeline&node=${host('pprof')}`);
+  await expect(page.getByTestId('untimed-note')).toContainText('no time per sample');
 });

@@ -53,7 +53,9 @@ export function TimelineView({ capture, view, setView, selected }: CaptureViewPr
             Subsecond heatmap · <span className="mono">{node}</span>
             {stacks && selected.sources.length > 1 && <span className="muted"> · {stacks.source.name}</span>}
           </h3>
-          {heat.error ? (
+          {stacks?.source.untimed ? (
+            <p className="muted">No time per sample in this source: nothing to place on the subsecond grid.</p>
+          ) : heat.error ? (
             <p className="error">{(heat.error as Error).message}</p>
           ) : heat.data ? (
             <Subsecond data={heat.data} width={heatWidth} selection={view.cells[node]} onSelect={(sel) => setView((s) => ({ ...s, cells: withNode(s.cells, node, sel) }))} />
@@ -80,7 +82,13 @@ export function TimelineView({ capture, view, setView, selected }: CaptureViewPr
           onClearCells={() => setView((s) => ({ ...s, cells: withNode(s.cells, node, undefined) }))}
         />
       </div>
-      {stacks && (
+      {stacks?.source.untimed && (
+        <p className="muted" data-testid="untimed-note" style={{ marginTop: 14 }}>
+          {stacks.source.name} ({stacks.source.format}) has no time per sample: the timeline shows it as one span, and its subsecond heatmap and time order say nothing; its flame graph
+          and every comparison still hold.
+        </p>
+      )}
+      {stacks && !stacks.source.untimed && (
         <div style={{ marginTop: 14 }}>
           <FlameChart
             captureId={capture.id}

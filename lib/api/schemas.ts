@@ -138,6 +138,8 @@ export const SourceSummary = z.object({
   hostname: z.string().nullable(),
   /** Wall-clock time the recording was made (perf's `captured on` header), when the source says. */
   capturedOn: z.string().nullable(),
+  /** No time per sample (folded stacks, pprof, Pyroscope pushes): time views show the source as one span. */
+  untimed: z.boolean().optional(),
   warnings: z.number().int().nonnegative(),
   /** The first warnings, each with its line number (bad lines are skipped, counted and reported). */
   warningDetails: z.array(z.object({ line: z.number().int(), message: z.string() })),
