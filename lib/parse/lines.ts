@@ -2,6 +2,7 @@ import { Buffer, isAscii } from 'node:buffer';
 import { pipeline, Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { CaptureTooLargeError, ParseError } from './errors';
+import { concatBytes as concat } from '../util/bytes';
 
 export const GZIP_MAGIC = [0x1f, 0x8b] as const;
 /** A single line longer than this is not a capture line; refuse it instead of buffering forever. */
@@ -66,16 +67,8 @@ export async function* iterate(source: ByteSource): AsyncGenerator<Uint8Array> {
   }
 }
 
-export function concat(parts: readonly Uint8Array[], length: number): Uint8Array {
-  if (parts.length === 1) return parts[0] as Uint8Array;
-  const out = new Uint8Array(length);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
+/** Byte arrays joined (lib/util/bytes.ts), for the readers of this folder. */
+export { concat };
 
 /**
  * Bytes → decompressed bytes: gzip is detected by its magic number in the first two bytes,

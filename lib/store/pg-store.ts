@@ -8,6 +8,7 @@
 import { Readable, Writable } from 'node:stream';
 import pg from 'pg';
 import { decodeProfile, encodeProfile } from '../profile/serialize';
+import { concatBytes } from '../util/bytes';
 import type { Profile } from '../profile/types';
 import { rawStream, rawWriterTo, type RawEncoding } from './raw-file';
 import { groupByNode, newCaptureId, newVersion, parseSummary, tokenOf, type TokenRow } from './records';
@@ -276,7 +277,7 @@ export class PgStore implements CaptureStore {
       if (!row) return null;
       const parts: Uint8Array[] = [];
       for await (const part of chunksOf(c, row.profile_blob)) parts.push(part);
-      const bytes = concat(parts);
+      const bytes = concatBytes(parts);
       return { profile: decodeProfile(bytes), version: row.version };
     }, 'ISOLATION LEVEL REPEATABLE READ READ ONLY');
   }
@@ -438,7 +439,7 @@ export class PgStore implements CaptureStore {
     let pendingBytes = 0;
     const flushRow = async (all: boolean) => {
       while (pendingBytes >= CHUNK_BYTES || (all && pendingBytes > 0)) {
-        const joined = concat(pending);
+        const joined = concatBytes(pending);
         const row = joined.subarray(0, Math.min(CHUNK_BYTES, joined.length));
         const rest = joined.subarray(row.length);
         pending = rest.length > 0 ? [rest] : [];
@@ -496,17 +497,4 @@ async function* chunksOf(c: pg.PoolClient, blob: string): AsyncGenerator<Uint8Ar
     for (const { data: d } of rows) yield new Uint8Array(d.buffer, d.byteOffset, d.length);
     if (rows.length < ROWS_PER_READ) return;
   }
-}
-
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0] as Uint8Array;
-  let n = 0;
-  for (const p of parts) n += p.length;
-  const out = new Uint8Array(n);
-  let off = 0;
-  for (const p of parts) {
-    out.set(p, off);
-    off += p.length;
-  }
-  return out;
 }

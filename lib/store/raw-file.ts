@@ -10,6 +10,7 @@ import type { FileHandle } from 'node:fs/promises';
 import { PassThrough, Readable, Writable, type Transform } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { constants, createBrotliCompress, createBrotliDecompress } from 'node:zlib';
+import { concatBytes } from '../util/bytes';
 
 /** How a raw upload is stored: as sent, or brotli-compressed. */
 export type RawEncoding = 'identity' | 'br';
@@ -60,7 +61,7 @@ export function rawWriterTo(target: () => Writable, flush: () => Promise<void>):
       if (chunk.length === 0) return;
       if (!sink) {
         // The encoding is decided on the first two bytes (a gzip upload is kept as sent).
-        const joined: Uint8Array = head ? concat(head, chunk) : chunk;
+        const joined: Uint8Array = head ? concatBytes([head, chunk]) : chunk;
         if (joined.length < 2) {
           head = joined.slice();
           return;
@@ -105,13 +106,6 @@ function fileSink(fh: FileHandle): Writable {
       writeAll(fh, chunk).then(() => cb(), cb);
     },
   });
-}
-
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a);
-  out.set(b, a.length);
-  return out;
 }
 
 /** The bytes that were sent, from a raw file stored in `encoding`. */
