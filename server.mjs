@@ -12,9 +12,16 @@ const port = Number(process.env.PORT ?? 3000);
 const hostname = process.env.TRACEFLEET_HOST || undefined;
 const app = next({ dev: false, hostname: hostname ?? 'localhost', port });
 const handle = app.getRequestHandler();
+// Requests wait until the app's start-up (instrumentation.ts: the store opened, or the process
+// ended because another server holds the data folder) says it is ready; never longer than 30 s.
+const READY = Symbol.for('tracefleet.ready');
+let markReady = () => undefined;
+globalThis[READY] = { promise: new Promise((r) => (markReady = r)), resolve: () => markReady() };
+setTimeout(() => markReady(), 30_000).unref();
 await app.prepare();
 
-const server = http.createServer((req, res) => {
+const server = http.createServer(async (req, res) => {
+  await globalThis[READY].promise;
   try {
     decodeURIComponent(new URL(req.url ?? '/', 'http://local').pathname);
   } catch {

@@ -5,6 +5,7 @@ import { PgLiveBus } from './live-pg';
 import { getStore, sharedStore } from './store';
 
 const HOUR_MS = 3_600_000;
+const READY = Symbol.for('tracefleet.ready');
 
 /** Deletes the captures older than TRACEFLEET_RETENTION_DAYS; returns how many went. */
 export async function applyRetention(now = Date.now()): Promise<number> {
@@ -20,17 +21,20 @@ export async function applyRetention(now = Date.now()): Promise<number> {
 }
 
 /** What the server says when it starts, and the hourly retention sweep. */
-export function startServerTasks(): void {
+export async function startServerTasks(): Promise<void> {
   const env = serverEnv();
   if (env.TRACEFLEET_DATABASE_URL) {
     void startSharedTasks(env.TRACEFLEET_DATABASE_URL);
   } else {
-    // The store opens now, not at the first request: a folder another server holds is an error at start.
-    getStore().catch((err: unknown) => {
+    // The store opens now, before the first request is served: a folder another server holds is
+    // an error at start, never a server that answers and then dies.
+    await getStore().catch((err: unknown) => {
       console.error(`tracefleet: cannot open the store: ${(err as Error).message}`);
       process.exit(1);
     });
   }
+  // server.mjs holds requests until now (on PostgreSQL they get 503 until the database answers).
+  (globalThis as { [READY]?: { resolve: () => void } })[READY]?.resolve();
   if (!env.TRACEFLEET_TOKEN) {
     console.warn('tracefleet: TRACEFLEET_TOKEN is not set: writes are open — anyone who can reach this server can create, upload to, rename and delete captures, and list them all.');
   } else {
