@@ -34,3 +34,10 @@ export function caches(): Caches {
   }
   return g[KEY];
 }
+
+/** Drops a capture's parsed profiles and tries (keys carry versions, so this frees memory; nothing stale is ever served). */
+export function dropCapture(captureId: string): void {
+  const { profiles, tries } = caches();
+  for (const key of profiles.keys()) if (key.startsWith(`${captureId}/`)) profiles.delete(key);
+  for (const key of tries.keys()) if (key.includes(`:${captureId}:`) || key.includes(`:${captureId}/`)) tries.delete(key);
+}

@@ -4,14 +4,14 @@
  * states are rows with a heartbeat that their replica renews; when a replica dies, any other
  * marks its ingests failed (within HEARTBEAT_STALE_S + SWEEP_S) and tells every page. The same
  * loop collects blobs that dead writers left, and a 'changed' event drops that capture's
- * entries from this process's caches (keys carry versions, so nothing stale is ever served; this
- * frees the memory of replaced versions).
+ * entries from this process's caches and its query workers' (keys carry versions, so nothing
+ * stale is ever served; this frees the memory of replaced versions).
  */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { IngestState, LiveEvent } from '../api/schemas';
 import type { PgStore } from '../store/pg-store';
-import { caches } from './caches';
+import { evictCapture } from './pool';
 import type { LiveBus } from './live';
 
 const CHANNEL = 'tracefleet_live';
@@ -132,16 +132,9 @@ export class PgLiveBus implements LiveBus {
     }
     const event = LiveEvent.safeParse(msg.e);
     if (typeof msg.c !== 'string' || !event.success) return;
-    if (event.data.type === 'changed') dropCached(msg.c);
+    if (event.data.type === 'changed') evictCapture(msg.c);
     this.deliver(msg.c, event.data);
   }
-}
-
-/** Drops a capture's parsed profiles and tries from this process's caches. */
-function dropCached(captureId: string): void {
-  const { profiles, tries } = caches();
-  for (const key of profiles.keys()) if (key.startsWith(`${captureId}/`)) profiles.delete(key);
-  for (const key of tries.keys()) if (key.includes(`:${captureId}:`) || key.includes(`:${captureId}/`)) tries.delete(key);
 }
 
 function trimmed(event: LiveEvent): LiveEvent {

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { dropCapture } from './caches';
 import { serverEnv } from './env';
 import { HttpError } from './http';
 import { runHere, type QueryArgs, type QueryName, type QueryResult } from './queries';
@@ -103,6 +104,11 @@ class QueryPool {
     });
   }
 
+  /** Tells every worker to drop a capture's cached profiles and tries (it changed on some replica). */
+  evict(captureId: string): void {
+    for (const s of this.slots) s.worker.postMessage({ evict: captureId });
+  }
+
   private pick(affinity: string): Slot {
     let h = 0;
     for (let i = 0; i < affinity.length; i++) h = (Math.imul(h, 31) + affinity.charCodeAt(i)) | 0;
@@ -150,4 +156,11 @@ export async function runQuery<N extends QueryName>(name: N, args: QueryArgs<N>,
   if (!p) return runHere(name, args);
   const affinity = (args[0] as { id?: string }).id ?? '';
   return (await p.run(name, args as unknown[], affinity, signal)) as QueryResult<N>;
+}
+
+/** Drops a changed capture's entries from this process's caches and every query worker's. */
+export function evictCapture(captureId: string): void {
+  dropCapture(captureId);
+  // Only workers already running hold caches: none are started for this.
+  (globalThis as { [KEY]?: QueryPool | null })[KEY]?.evict(captureId);
 }

@@ -4,6 +4,7 @@
  * caches; an ingest worker parses uploads (lib/server/ingest-pool.ts), each on its own port.
  */
 import { parentPort, type MessagePort } from 'node:worker_threads';
+import { dropCapture } from '../caches';
 import { toHttpError } from '../http';
 import { serveParseJob } from '../ingest-pool';
 import type { ParseJobOptions } from '../parse-job';
@@ -21,7 +22,11 @@ const errorOf = (err: unknown) => {
   return { status: h.status, code: h.code, message: h.message, extra: h.extra };
 };
 
-parentPort?.on('message', (task: Task | { ingest: { port: MessagePort; opts: ParseJobOptions } }) => {
+parentPort?.on('message', (task: Task | { ingest: { port: MessagePort; opts: ParseJobOptions } } | { evict: string }) => {
+  if ('evict' in task) {
+    dropCapture(task.evict);
+    return;
+  }
   if ('ingest' in task) {
     serveParseJob(task.ingest.port, task.ingest.opts, errorOf);
     return;
