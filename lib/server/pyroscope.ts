@@ -19,7 +19,7 @@ import { HttpError } from './http';
 import { ingestSource } from './ingest';
 import { startParseJob } from './ingest-pool';
 import { clientKey, modelLimits, withDeadlines } from './limits';
-import { getStore } from './store';
+import { getStore, sharedStore } from './store';
 
 export const PYROSCOPE_SOURCE = 'pyroscope';
 /** Labels that name the host, best first. */
@@ -40,10 +40,18 @@ function state(): { queues: Map<string, Promise<unknown>>; captureOfApp: Map<str
   return g[KEY];
 }
 
-/** Runs `fn` after every earlier call with the same key has settled: pushes to one source, or creations of one capture, one at a time. */
+/**
+ * Runs `fn` after every earlier call with the same key has settled: pushes to one source, or
+ * creations of one capture, one at a time; on PostgreSQL across every replica too (an advisory
+ * lock of the key), so two replicas cannot both create the app's capture or lose a push.
+ */
 function serialized<T>(key: string, fn: () => Promise<T>): Promise<T> {
   const { queues } = state();
-  const run = (queues.get(key) ?? Promise.resolve()).then(fn, fn);
+  const locked = async () => {
+    const shared = await sharedStore();
+    return shared ? shared.withLock(`pyroscope:${key}`, fn) : fn();
+  };
+  const run = (queues.get(key) ?? Promise.resolve()).then(locked, locked);
   const tail = run.catch(() => undefined);
   queues.set(key, tail);
   void tail.then(() => {

@@ -100,6 +100,24 @@ describe('PgStore: what a shared database adds', () => {
     await s.close();
   });
 
+  it('serialises work of one lock key across stores (replicas), and not of different keys', async () => {
+    const schema = freshSchema();
+    const [a, b] = await Promise.all([PgStore.open({ url: TEST_DATABASE_URL, schema }), PgStore.open({ url: TEST_DATABASE_URL, schema })]);
+    const log: string[] = [];
+    const step = (who: string, ms: number) => async () => {
+      log.push(`${who} in`);
+      await new Promise((r) => setTimeout(r, ms));
+      log.push(`${who} out`);
+    };
+    await Promise.all([a.withLock('push:c/n', step('a', 150)), new Promise((r) => setTimeout(r, 30)).then(() => b.withLock('push:c/n', step('b', 10)))]);
+    expect(log).toEqual(['a in', 'a out', 'b in', 'b out']);
+    log.length = 0;
+    await Promise.all([a.withLock('push:c/x', step('a', 150)), new Promise((r) => setTimeout(r, 30)).then(() => b.withLock('push:c/y', step('b', 10)))]);
+    expect(log).toEqual(['a in', 'b in', 'b out', 'a out']);
+    await a.close();
+    await b.close();
+  });
+
   it('says the database is unavailable (503) when nothing answers', async () => {
     const s = await PgStore.open({ url: 'postgres://postgres@127.0.0.1:1/none', migrate: false });
     await expect(s.getCapture('AAAAAAAAAAAAAAAAAAAAAA')).rejects.toBeInstanceOf(StoreUnavailableError);

@@ -397,6 +397,35 @@ export class PgStore implements CaptureStore {
     await this.pool.end();
   }
 
+  /**
+   * Runs `work` while holding a database-wide lock named `key` (an advisory lock on a connection
+   * of its own): work of the same key on any replica waits for it.
+   */
+  async withLock<T>(key: string, work: () => Promise<T>): Promise<T> {
+    let c: pg.PoolClient;
+    try {
+      c = await this.pool.connect();
+    } catch (err) {
+      throw isUnavailable(err) ? new StoreUnavailableError(err) : err;
+    }
+    let broken = false;
+    try {
+      await c.query('SELECT pg_advisory_lock(hashtextextended($1, 0))', [key]);
+      try {
+        return await work();
+      } finally {
+        await c.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [key]).catch(() => (broken = true));
+      }
+    } catch (err) {
+      if (err instanceof StoreUnavailableError || !isUnavailable(err)) throw err;
+      broken = true;
+      throw new StoreUnavailableError(err);
+    } finally {
+      // A connection whose unlock failed is dropped: the lock goes with its session.
+      c.release(broken);
+    }
+  }
+
   /** One statement on any connection; connection failures become StoreUnavailableError. */
   async q<R extends pg.QueryResultRow = pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<pg.QueryResult<R>> {
     try {
