@@ -146,3 +146,20 @@ test('a fetch-later job: 202 at once, run by a replica, and the host shows on th
     origin.close();
   }
 });
+
+test('Pyroscope pushes to one host through both replicas at once: one capture, no push lost', async () => {
+  const app = `shop-${randomBytes(3).toString('hex')}`;
+  const pushes = Array.from({ length: 12 }, (_, i) =>
+    fetch(url(i % 2, `/api/ingest?${new URLSearchParams({ name: `${app}{node=web-1}`, from: String(1_700_000_000 + i * 10), until: String(1_700_000_010 + i * 10) })}`), {
+      method: 'POST',
+      headers: { 'content-type': 'application/octet-stream' },
+      body: `main;serve ${i + 1}\nmain;gc 1\n`,
+    }).then((r) => r.status),
+  );
+  expect(await Promise.all(pushes)).toEqual(Array(12).fill(200));
+  const list = (await (await fetch(url(A, '/api/captures?limit=200'))).json()) as { captures: { id: string; name: string }[] };
+  const mine = list.captures.filter((c) => c.name === app);
+  expect(mine).toHaveLength(1);
+  const folded = await (await fetch(url(B, `/api/captures/${mine[0]!.id}/nodes/web-1/folded?source=pyroscope`))).text();
+  expect(folded).toBe(`${app};main;gc 12\n${app};main;serve 78\n`);
+});

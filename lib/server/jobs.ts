@@ -6,14 +6,13 @@
 import { z } from 'zod';
 import { FetchBody, NodeName } from '../api/schemas';
 import { DERIVATION_RULES } from '../profile/types';
-import { PgStore } from '../store/pg-store';
 import { serverEnv } from './env';
 import { openUrl } from './fetch-url';
 import { toHttpError } from './http';
 import { ingestSource } from './ingest';
 import { liveHub } from './live';
 import type { JobKind, PgJobRunner } from './jobs-pg';
-import { getStore } from './store';
+import { sharedStore } from './store';
 
 /** A server-side fetch as a job: the capture and host it goes to, and the request's body. */
 export const FetchJob = FetchBody.extend({ captureId: z.string(), node: NodeName });
@@ -48,8 +47,8 @@ async function runFetch(payload: unknown): Promise<void> {
  */
 async function runReparse(): Promise<void> {
   const { rederive, stale } = await import('./profiles');
-  const store = await getStore();
-  if (!(store instanceof PgStore)) return;
+  const store = await sharedStore();
+  if (!store) return;
   for (const s of await store.allSources()) {
     const loaded = await store.getProfile(s.captureId, s.node, s.name);
     if (!loaded || loaded.version !== s.version || !stale(loaded.profile)) continue;

@@ -36,5 +36,6 @@ function openStore(): Promise<CaptureStore> {
 /** The PostgreSQL store when the server runs on one (live events and jobs go through it), else null. */
 export async function sharedStore(): Promise<PgStore | null> {
   const s = await getStore();
-  return s instanceof PgStore ? s : null;
+  // By its mark, not `instanceof`: the route bundles and the start-up code may each have a copy of the class.
+  return (s as Partial<PgStore>).kind === 'postgres' ? (s as PgStore) : null;
 }

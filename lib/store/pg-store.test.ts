@@ -62,7 +62,7 @@ describe('PgStore: what a shared database adds', () => {
     for (const s of stores) await s.close();
   });
 
-  it('streams a raw upload of many rows both ways, and keeps no orphan rows after replace and delete', async () => {
+  it('streams a raw upload of many rows both ways, a download survives a re-upload, and no orphan rows stay', async () => {
     const s = await PgStore.open({ url: TEST_DATABASE_URL, schema: freshSchema() });
     const c = await s.createCapture('big');
     // gzip magic first: stored as sent, so the rows are the bytes themselves.
@@ -76,10 +76,21 @@ describe('PgStore: what a shared database adds', () => {
     expect(rows).toBeGreaterThanOrEqual(4);
     const raw = await s.openRaw(c.id, 'n', 'perf');
     expect(Buffer.from(await new Response(raw!.stream).arrayBuffer()).equals(body)).toBe(true);
+    // A download under way when the source is replaced still gets every byte of what it started.
+    const inFlight = (await s.openRaw(c.id, 'n', 'perf'))!.stream.getReader();
+    const first = await inFlight.read();
     const second = await s.beginSourceUpload(c.id, 'n');
     await second.write(new Uint8Array([1, 2, 3]));
     await second.commit(profiles[1]!, newSource('perf', 1));
+    const rest: Uint8Array[] = [first.value!];
+    for (let r = await inFlight.read(); !r.done; r = await inFlight.read()) rest.push(r.value);
+    expect(Buffer.concat(rest).equals(body)).toBe(true);
+    const replaced = await s.openRaw(c.id, 'n', 'perf');
+    expect([...new Uint8Array(await new Response(replaced!.stream).arrayBuffer())]).toEqual([1, 2, 3]);
+    // Deleted sources go at once; replaced blobs once their lease is over.
     await s.deleteCapture(c.id);
+    await s.q("UPDATE blobs SET lease_until = now() - interval '1 second' WHERE NOT committed");
+    expect(await s.collectGarbage()).toBe(2);
     expect((await s.q('SELECT 1 FROM blobs')).rowCount).toBe(0);
     expect((await s.q('SELECT 1 FROM blob_chunks')).rowCount).toBe(0);
     await s.close();

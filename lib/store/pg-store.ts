@@ -3,7 +3,8 @@
  * serve any request. Metadata in tables; raw uploads and encoded profiles as blobs of 1 MiB
  * rows (`blob_chunks`), written as they arrive and read back one row at a time, never a whole
  * blob in one statement. A blob belongs to nobody until the one transaction that points a
- * source at it; blobs a dead replica was writing lose their lease and are collected.
+ * source at it; blobs a dead replica was writing lose their lease and are collected, as do the
+ * blobs a re-upload replaced (after a lease, so downloads already reading them end whole).
  */
 import { Readable, Writable } from 'node:stream';
 import pg from 'pg';
@@ -129,6 +130,9 @@ export function isUnavailable(err: unknown): boolean {
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
 export class PgStore implements CaptureStore {
+  /** What `sharedStore()` checks: Next.js may load this module twice, so `instanceof` can lie. */
+  readonly kind = 'postgres' as const;
+
   private constructor(
     readonly pool: pg.Pool,
     readonly schema: string,
@@ -253,7 +257,7 @@ export class PgStore implements CaptureStore {
               [captureId, node, source, version, JSON.stringify(summary), summary.samples, storedBytes, encoding, rawBytes, raw.id, prof.id],
             );
             await c.query('UPDATE blobs SET committed = TRUE WHERE id = ANY($1)', [[raw.id, prof.id]]);
-            await deleteBlobs(c, old.rows);
+            await retireBlobs(c, old.rows);
           });
         } catch (err) {
           await this.dropBlobs([raw.id, prof.id]);
@@ -359,7 +363,7 @@ export class PgStore implements CaptureStore {
           [captureId, node, source, version, blob.id, blob.bytes],
         );
         await c.query('UPDATE blobs SET committed = TRUE WHERE id = $1', [blob.id]);
-        await c.query('DELETE FROM blobs WHERE id = $1', [old.profile_blob]);
+        await retireBlobs(c, [{ profile_blob: old.profile_blob }]);
         return true;
       });
     } catch (err) {
@@ -508,6 +512,16 @@ export class PgStore implements CaptureStore {
   private async dropBlobs(ids: readonly string[]): Promise<void> {
     await this.q('DELETE FROM blobs WHERE id = ANY($1) AND NOT committed', [ids]).catch(() => undefined);
   }
+}
+
+/**
+ * Blobs a re-upload replaced: no longer the source's, but kept for one lease so that a download
+ * already reading them ends whole (as the embedded store's open file does); then collected.
+ */
+async function retireBlobs(c: pg.PoolClient, rows: readonly { raw_blob?: string; profile_blob: string }[]): Promise<void> {
+  if (rows.length === 0) return;
+  const ids = rows.flatMap((r) => (r.raw_blob ? [r.raw_blob, r.profile_blob] : [r.profile_blob]));
+  await c.query(`UPDATE blobs SET committed = FALSE, lease_until = now() + interval '${BLOB_LEASE}' WHERE id = ANY($1)`, [ids]);
 }
 
 /** Deletes the blobs of removed source rows (their chunks go with them). */
