@@ -82,7 +82,8 @@ export function flameChart(profile: Profile, opts: FlameChartOptions): FlameChar
   let hidden = 0;
   let truncated = false;
   const emit = (node: number, d: number, s: number, e: number) => {
-    if (e - s < minCell) return void hidden++;
+    // Samples stamped with one time (several CPUs at once, or no times at all) span nothing.
+    if (e <= s || e - s < minCell) return void hidden++;
     if (out.depth.length >= maxCells) {
       truncated = true;
       return void hidden++;
