@@ -127,6 +127,11 @@ export function isUnavailable(err: unknown): boolean {
   return /Connection terminated|connection timeout|Client has encountered a connection error/i.test(e.message ?? '');
 }
 
+/** A failure as callers should see it: StoreUnavailableError when the connection is the problem. */
+function storeError(err: unknown): unknown {
+  return err instanceof StoreUnavailableError || !isUnavailable(err) ? err : new StoreUnavailableError(err);
+}
+
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
 export class PgStore implements CaptureStore {
@@ -406,28 +411,15 @@ export class PgStore implements CaptureStore {
    * of its own): work of the same key on any replica waits for it.
    */
   async withLock<T>(key: string, work: () => Promise<T>): Promise<T> {
-    let c: pg.PoolClient;
-    try {
-      c = await this.pool.connect();
-    } catch (err) {
-      throw isUnavailable(err) ? new StoreUnavailableError(err) : err;
-    }
-    let broken = false;
-    try {
+    return this.withClient(async (c, drop) => {
       await c.query('SELECT pg_advisory_lock(hashtextextended($1, 0))', [key]);
       try {
         return await work();
       } finally {
-        await c.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [key]).catch(() => (broken = true));
+        // A connection whose unlock failed is dropped: the lock goes with its session.
+        await c.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [key]).catch(drop);
       }
-    } catch (err) {
-      if (err instanceof StoreUnavailableError || !isUnavailable(err)) throw err;
-      broken = true;
-      throw new StoreUnavailableError(err);
-    } finally {
-      // A connection whose unlock failed is dropped: the lock goes with its session.
-      c.release(broken);
-    }
+    });
   }
 
   /** One statement on any connection; connection failures become StoreUnavailableError. */
@@ -435,28 +427,42 @@ export class PgStore implements CaptureStore {
     try {
       return await this.pool.query<R>(sql, params);
     } catch (err) {
-      throw isUnavailable(err) ? new StoreUnavailableError(err) : err;
+      throw storeError(err);
     }
   }
 
   /** A transaction on one connection (rolled back on any error). */
   async tx<T>(work: (c: pg.PoolClient) => Promise<T>, mode = ''): Promise<T> {
+    return this.withClient(async (c, drop) => {
+      await c.query(`BEGIN ${mode}`);
+      try {
+        const out = await work(c);
+        await c.query('COMMIT');
+        return out;
+      } catch (err) {
+        if (!isUnavailable(err)) await c.query('ROLLBACK').catch(drop);
+        throw err;
+      }
+    });
+  }
+
+  /**
+   * Runs `work` on one connection of the pool. Connection failures become StoreUnavailableError,
+   * and a connection that failed (or that `work` drops) is closed instead of going back to the pool.
+   */
+  private async withClient<T>(work: (c: pg.PoolClient, drop: () => void) => Promise<T>): Promise<T> {
     let c: pg.PoolClient;
     try {
       c = await this.pool.connect();
     } catch (err) {
-      throw isUnavailable(err) ? new StoreUnavailableError(err) : err;
+      throw storeError(err);
     }
     let broken = false;
     try {
-      await c.query(`BEGIN ${mode}`);
-      const out = await work(c);
-      await c.query('COMMIT');
-      return out;
+      return await work(c, () => void (broken = true));
     } catch (err) {
-      broken = isUnavailable(err);
-      if (!broken) await c.query('ROLLBACK').catch(() => (broken = true));
-      throw broken ? new StoreUnavailableError(err) : err;
+      broken ||= isUnavailable(err);
+      throw storeError(err);
     } finally {
       c.release(broken);
     }
