@@ -21,7 +21,9 @@ describe('time order on every perf input of the corpus', () => {
     const all = flameChart(profile, {});
     expect(all.samples).toBe(selected);
     const busiest = all.threads[0];
-    for (const chart of busiest ? [all, flameChart(profile, { thread: busiest.tid })] : [all]) {
+    const busiestChart = flameChart(profile, { thread: 'busiest' });
+    expect(busiestChart.tid).toBe(busiest?.tid ?? null);
+    for (const chart of [all, busiestChart]) {
       const byDepth = new Map<number, [number, number][]>();
       for (let i = 0; i < chart.depth.length; i++) {
         const [s, e] = [chart.start[i] as number, chart.end[i] as number];

@@ -59,8 +59,10 @@ describe('time-ordered flame chart', () => {
       [2, 3],
       [1, 2],
     ]);
+    expect(all.tid).toBeNull();
     const worker = flameChart(two, { thread: 2 });
     expect(worker.samples).toBe(3);
+    expect(flameChart(two, { thread: 'busiest' })).toEqual(worker);
     expect(cells(worker).filter((c) => c.startsWith('2 '))).toEqual(['2 b 1-5']);
     const coarse = flameChart(p, { minCellNs: 1.5e6 });
     expect(cells(coarse)).not.toContain('3 sqrt 2-3');

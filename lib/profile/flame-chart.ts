@@ -11,8 +11,8 @@ import type { Profile } from './types';
 import { WeightedTrie, type NodeKindName } from './weighted-trie';
 
 export interface FlameChartOptions extends CollapseOptions {
-  /** Only this thread (its tid); undefined: every thread, interleaved. */
-  readonly thread?: number;
+  /** Only this thread (its tid), or the one with the most samples; undefined: every thread, interleaved. */
+  readonly thread?: number | 'busiest';
   /** Cells narrower than this many ns are left out (a pixel of the chart's range). */
   readonly minCellNs?: number;
   /** Most cells in the answer; past it the narrowest go and `truncated` is set. */
@@ -44,6 +44,8 @@ export interface FlameChart {
   readonly truncated: boolean;
   /** The busiest threads of the selection (before the thread filter), most samples first. */
   readonly threads: ChartThread[];
+  /** The thread shown (its tid), null for all of them. */
+  readonly tid: number | null;
 }
 
 export const MAX_CHART_CELLS = 100_000;
@@ -52,24 +54,24 @@ const MAX_THREADS_LISTED = 40;
 export function flameChart(profile: Profile, opts: FlameChartOptions): FlameChart {
   const { samples, threads } = profile;
   // The samples in time order (the table is sorted by time), and the threads they are on.
-  const picked: number[] = [];
+  let picked: number[] = [];
   const perThread = new Map<number, number>();
   forEachSample(profile, opts, (i) => {
     const th = samples.thread[i] as number;
     perThread.set(th, (perThread.get(th) ?? 0) + 1);
-    if (opts.thread === undefined || threads.tid[th] === opts.thread) picked.push(i);
+    picked.push(i);
   });
-  const threadList = [...perThread.entries()]
-    .sort((a, b) => b[1] - a[1])
+  const ranked = [...perThread.entries()].sort((a, b) => b[1] - a[1]);
+  const threadList = ranked
     .slice(0, MAX_THREADS_LISTED)
     .map(([th, n]) => ({ tid: threads.tid[th] as number, pid: threads.pid[th] as number, comm: profile.strings[threads.comm[th] as number] as string, samples: n }));
-
-  if (opts.maxCells === 0) return { fromNs: 0, toNs: 0, samples: picked.length, names: [], depth: [], name: [], kind: [], start: [], end: [], hidden: 0, truncated: picked.length > 0, threads: threadList };
+  const tid = opts.thread === 'busiest' ? (threadList[0]?.tid ?? null) : (opts.thread ?? null);
+  if (tid !== null) picked = picked.filter((i) => threads.tid[samples.thread[i] as number] === tid);
 
   const time = (k: number) => samples.timeNs[picked[k] as number] as number;
-  const gaps: number[] = [];
-  for (let k = 1; k < picked.length; k++) gaps.push(time(k) - time(k - 1));
-  gaps.sort((a, b) => a - b);
+  const gaps = new Float64Array(Math.max(0, picked.length - 1));
+  for (let k = 1; k < picked.length; k++) gaps[k - 1] = time(k) - time(k - 1);
+  gaps.sort();
   const median = Math.max(1, gaps.length > 0 ? (gaps[(gaps.length - 1) >> 1] as number) : 1_000_000);
 
   const trie = new WeightedTrie();
@@ -131,5 +133,5 @@ export function flameChart(profile: Profile, opts: FlameChartOptions): FlameChar
   }
   closeFrom(0);
   const fromNs = picked.length > 0 ? time(0) : (opts.fromNs ?? 0);
-  return { fromNs, toNs: Number.isFinite(lastEnd) ? lastEnd : fromNs, samples: picked.length, names, ...out, hidden, truncated, threads: threadList };
+  return { fromNs, toNs: Number.isFinite(lastEnd) ? lastEnd : fromNs, samples: picked.length, names, ...out, hidden, truncated, threads: threadList, tid };
 }

@@ -81,13 +81,8 @@ export async function nodeFlameChart(p: NodeParams, q: z.output<typeof FlameChar
   const opts = collapseOptions(stack);
   const span = Math.max(1, (stack.toNs ?? profile.meta.durationNs) - (stack.fromNs ?? 0));
   const minCellNs = span / (width ?? 1500);
-  let tid: number | undefined = thread === 'all' ? undefined : thread;
-  if (thread === undefined) {
-    // The busiest thread of the range: a first pass lists them.
-    tid = flameChart(profile, { ...opts, maxCells: 0 }).threads[0]?.tid;
-  }
-  const chart = flameChart(profile, { ...opts, thread: tid, minCellNs });
-  return { ...chart, unit: valueUnit(profile, stack.event), tid: tid ?? null };
+  const chart = flameChart(profile, { ...opts, thread: thread === 'all' ? undefined : (thread ?? 'busiest'), minCellNs });
+  return { ...chart, unit: valueUnit(profile, stack.event) };
 }
 
 /** GET …/nodes/{node}/functions: self and total per function of the node's flame graph. */
