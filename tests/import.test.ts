@@ -103,6 +103,8 @@ describe('sniffing by content', () => {
     const r = await parseBytes(Buffer.from('caf\xe9;main;work 3\napp;main 2\n', 'latin1'), 'latin1.folded');
     expect(r.format.id).toBe('folded');
     expect(fold(r)).toEqual(['app;main 2', 'caf\ufffd;main;work 3']);
+    // Folded stacks have no times: the parser says so (the source summary's `untimed`).
+    expect(r.profile.meta.untimed).toBe(true);
   });
 
   it('garbage binary is an unknown format, also when it starts like a pprof field', async () => {

@@ -69,6 +69,8 @@ class FoldedParser implements LineSink {
 
   end(lineCount: number): void {
     this.builder.setLineCount(lineCount);
+    // Folded stacks carry no time: every sample is at NaN.
+    this.builder.setMeta({ untimed: true });
   }
 }
 

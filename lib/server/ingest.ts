@@ -140,7 +140,7 @@ export async function ingestSource(
       clock: opts.span ? 'epoch' : meta.clock.kind,
       hostname: meta.hostname ?? null,
       capturedOn: meta.capturedOn ?? null,
-      ...(meta.untimed || info.format === 'folded' ? { untimed: true } : {}),
+      ...(meta.untimed ? { untimed: true } : {}),
       warnings: meta.warningCount,
       warningDetails: meta.warnings.slice(0, 20),
     });
