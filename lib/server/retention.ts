@@ -24,6 +24,9 @@ export async function applyRetention(now = Date.now()): Promise<number> {
 export async function startServerTasks(): Promise<void> {
   const env = serverEnv();
   if (env.TRACEFLEET_DATABASE_URL) {
+    // Requests wait for the first attempt to open the database (migrations applied); if it is
+    // down, they are served (503) while the shared tasks keep trying.
+    await sharedStore().catch(() => null);
     void startSharedTasks(env.TRACEFLEET_DATABASE_URL);
   } else {
     // The store opens now, before the first request is served: a folder another server holds is
